@@ -1,0 +1,109 @@
+"""Configuration: frozen dataclasses validated on construction."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from ._exceptions import ConfigError
+
+#: Permutation schemes a :class:`~dedup.MinHasher` implements.
+SCHEMES = ("affine32",)
+
+
+def check_int(name: str, value: Any, low: int, high: int | None = None) -> None:
+    """Raise :class:`ConfigError` unless ``low <= value <= high`` for an ``int`` value."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be an int, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise ConfigError(f"{name} must be {bound}, got {value}")
+
+
+def check_fraction(name: str, value: Any) -> None:
+    """Raise :class:`ConfigError` unless ``value`` is a number in [0, 1]."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{name} must be a number between 0 and 1, got {value!r}")
+
+
+def check_scheme(scheme: Any) -> None:
+    if scheme not in SCHEMES:
+        raise ConfigError(f"scheme must be one of {', '.join(map(repr, SCHEMES))}, got {scheme!r}")
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """Every setting of a :class:`~dedup.Detector`, with the defaults tuned for news.
+
+    Parameters
+    ----------
+    num_perm : int
+        Number of MinHash permutations (signature length).
+    seed : int
+        Seed of the permutations; signatures with different seeds are not comparable.
+    scheme : str
+        MinHash permutation scheme, see :class:`~dedup.MinHasher`.
+    ngram : int
+        Words per shingle of the MinHash sets.
+    stopwords : bool
+        Drop the ~1,100 most frequent English words before shingling. Paraphrases keep
+        the rarer words of their source, so this lets the index see them.
+    bands, rows : int
+        LSH banding: a pair becomes a candidate when all ``rows`` values of any of the
+        ``bands`` bands agree. ``bands * rows`` must not exceed ``num_perm``.
+    candidate_overlap : float
+        Candidates are dropped before re-ranking when the share of the smaller shingle
+        set found in the other, estimated from the signatures, is below this.
+    candidate_cosine : float
+        Candidates whose TF-IDF cosine is below this get no verdict.
+    containment_ngram : int
+        Words per n-gram for the containment score.
+    near_duplicate_containment : float
+        A pair is a ``near_duplicate`` when the n-gram containment of the shorter text in
+        the longer one reaches this.
+    paraphrase_score : float
+        A pair is a ``paraphrase`` when its rewrite score reaches this.
+
+    Examples
+    --------
+    >>> DetectorConfig(paraphrase_score=0.4).bands
+    64
+    """
+
+    num_perm: int = 128
+    seed: int = 1
+    scheme: str = "affine32"
+    ngram: int = 1
+    stopwords: bool = True
+    bands: int = 64
+    rows: int = 2
+    candidate_overlap: float = 0.1
+    candidate_cosine: float = 0.3
+    containment_ngram: int = 3
+    near_duplicate_containment: float = 0.5
+    paraphrase_score: float = 0.3
+
+    def __post_init__(self) -> None:
+        check_int("num_perm", self.num_perm, 1, 4096)
+        check_int("seed", self.seed, 0, 2**32 - 1)
+        check_scheme(self.scheme)
+        check_int("ngram", self.ngram, 1, 16)
+        if not isinstance(self.stopwords, bool):
+            raise ConfigError(f"stopwords must be True or False, got {self.stopwords!r}")
+        check_int("bands", self.bands, 1)
+        check_int("rows", self.rows, 1)
+        if self.bands * self.rows > self.num_perm:
+            raise ConfigError(
+                f"bands * rows must not exceed num_perm, got {self.bands} * {self.rows} > {self.num_perm}"
+            )
+        check_int("containment_ngram", self.containment_ngram, 1, 16)
+        for name in ("candidate_overlap", "candidate_cosine", "near_duplicate_containment", "paraphrase_score"):
+            check_fraction(name, getattr(self, name))
+
+    def replace(self, **changes: Any) -> DetectorConfig:
+        """Return a copy with ``changes`` applied (and validated)."""
+        unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        return dataclasses.replace(self, **changes)

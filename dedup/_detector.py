@@ -1,0 +1,274 @@
+"""The detector: ties the stages together for one document at a time or for a batch.
+
+::
+
+    text -> tokens -> shingle hashes -> signature -> candidates -> scores -> verdicts
+         _tokenize     _shingle        _minhash      _lsh         _rerank   _verdict
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
+from ._config import DetectorConfig
+from ._exceptions import InputError
+from ._hashing import U32
+from ._lsh import LSHIndex, pairs_sharing_keys
+from ._minhash import EMPTY, MinHasher, batches, check_texts
+from ._rerank import Profiles, Scores
+from ._tokenize import I64, U8, Tokens, tokenize
+from ._verdict import RANK, Verdict, decide
+
+
+@dataclass(frozen=True)
+class Match:
+    """An indexed document that the queried text was derived from, or that was derived from it.
+
+    Attributes
+    ----------
+    doc_id : str
+        Id of the indexed document.
+    verdict : Verdict
+        What the two texts are to each other.
+    scores : Scores
+        The evidence, for re-thresholding.
+    """
+
+    doc_id: str
+    verdict: Verdict
+    scores: Scores
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A pair found by :meth:`Detector.scan`; ``a`` came before ``b`` in the input."""
+
+    a: str
+    b: str
+    verdict: Verdict
+    scores: Scores
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """The outcome of :meth:`Detector.scan`.
+
+    Attributes
+    ----------
+    pairs : tuple of Pair
+        Every pair with a verdict, in input order of ``a`` then ``b``.
+    groups : tuple of tuple of str
+        Connected groups of documents joined by pairs, each in input order, ordered by
+        their first document.
+    """
+
+    pairs: tuple[Pair, ...]
+    groups: tuple[tuple[str, ...], ...]
+
+
+def _check_id(doc_id: object) -> str:
+    if not isinstance(doc_id, str):
+        raise TypeError(f"doc_id must be a str, got {type(doc_id).__name__}")
+    return doc_id
+
+
+def _join(parts: list[Tokens]) -> Tokens:
+    """One batch from consecutive batches."""
+    if len(parts) == 1:
+        return parts[0]
+    shifts = np.cumsum([0] + [len(p.hashes) for p in parts[:-1]])
+    bounds = np.concatenate([parts[0].bounds[:1]] + [p.bounds[1:] + s for p, s in zip(parts, shifts)])
+    return Tokens(
+        np.concatenate([p.hashes for p in parts]),
+        bounds.astype(np.int64),
+        np.concatenate([p.flags for p in parts]),
+    )
+
+
+class Detector:
+    """Finds copies, near-duplicates and paraphrases among documents.
+
+    Parameters
+    ----------
+    config : DetectorConfig, optional
+        All settings; the defaults are tuned for news articles.
+    **settings
+        Individual settings overriding ``config``, e.g. ``paraphrase_score=0.4``.
+
+    Examples
+    --------
+    >>> det = Detector()
+    >>> det.add("a", "The cat sat on the mat. It was a sunny afternoon in the old town.")
+    []
+    >>> [m.verdict.value for m in det.query("the cat sat on the mat! it was a sunny afternoon in the old town")]
+    ['exact']
+    """
+
+    def __init__(self, config: DetectorConfig | None = None, **settings: Any) -> None:
+        config = config or DetectorConfig()
+        self.config = config.replace(**settings) if settings else config
+        c = self.config
+        self.minhasher = MinHasher(c.num_perm, c.seed, c.scheme, c.ngram, c.stopwords)
+        self._index = LSHIndex(c.bands, c.rows)
+        self._ids: list[str | None] = []  # by slot; None once removed
+        self._slots: dict[str, int] = {}
+        self._tokens: list[tuple[U32, U8]] = []  # by slot
+        self._signatures = np.zeros((0, c.num_perm), dtype=np.uint32)
+        self._sizes = np.zeros(0, dtype=np.int64)  # distinct shingles per slot
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._slots
+
+    def __repr__(self) -> str:
+        return f"Detector({len(self)} documents)"
+
+    # -- one document at a time -------------------------------------------------------
+
+    def query(self, text: str) -> list[Match]:
+        """The indexed documents that ``text`` matches, strongest first; nothing is stored."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        tokens = tokenize([text])
+        signature = self.minhasher.signatures_of(tokens)
+        return self._matches(tokens, signature[0], self._size_of(tokens))
+
+    def add(self, doc_id: str, text: str) -> list[Match]:
+        """Index ``text`` as ``doc_id`` and return its matches among earlier documents."""
+        _check_id(doc_id)
+        if doc_id in self._slots:
+            raise InputError(f"document id {doc_id!r} is already indexed")
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        tokens = tokenize([text])
+        signature = self.minhasher.signatures_of(tokens)
+        size = self._size_of(tokens)
+        matches = self._matches(tokens, signature[0], size)
+        slot = int(self._index.insert(self._index.keys(signature), live=np.array([size > 0]))[0])
+        if slot >= len(self._signatures):
+            capacity = max(64, 2 * len(self._signatures))
+            self._signatures = np.resize(self._signatures, (capacity, self.config.num_perm))
+            self._sizes = np.resize(self._sizes, capacity)
+        self._signatures[slot] = signature[0]
+        self._sizes[slot] = size
+        self._ids.append(doc_id)
+        self._tokens.append((tokens.hashes, tokens.flags))
+        self._slots[doc_id] = slot
+        return matches
+
+    def remove(self, doc_id: str) -> None:
+        """Forget ``doc_id``; raises ``KeyError`` if it is not indexed."""
+        slot = self._slots.pop(doc_id)
+        self._index.remove(slot)
+        self._ids[slot] = None
+        self._tokens[slot] = (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
+
+    def _size_of(self, tokens: Tokens) -> int:
+        return len(np.unique(self.minhasher.shingles(tokens)[0]))
+
+    def _matches(self, tokens: Tokens, signature: U32, size: int) -> list[Match]:
+        if size == 0:
+            return []
+        slots = self._index.query(self._index.keys(signature[None, :])[0])
+        estimates = np.mean(self._signatures[slots] == signature, axis=1)
+        slots = slots[self._overlap(estimates, size, self._sizes[slots]) >= self.config.candidate_overlap]
+        if len(slots) == 0:
+            return []
+        batch = Tokens.concat([(tokens.hashes, tokens.flags)] + [self._tokens[s] for s in slots])
+        left = np.zeros(len(slots), dtype=np.int64)
+        right = np.arange(1, len(slots) + 1, dtype=np.int64)
+        found = self._rerank(Profiles(batch, self.config), left, right, estimates[: len(slots)])
+        matches = [Match(self._ids[slots[j - 1]], verdict, scores) for _, j, verdict, scores in found]  # type: ignore[arg-type]
+        return sorted(matches, key=lambda m: (RANK[m.verdict], -m.scores.rewrite, m.doc_id))
+
+    @staticmethod
+    def _overlap(jaccard: np.ndarray, size_a: int | I64, size_b: I64) -> np.ndarray:
+        """Estimated share of the smaller shingle set found in the larger, from a Jaccard estimate."""
+        shared = jaccard / (1 + jaccard) * (size_a + size_b)
+        return shared / np.maximum(np.minimum(size_a, size_b), 1)
+
+    def _rerank(
+        self, profiles: Profiles, left: I64, right: I64, estimates: np.ndarray
+    ) -> list[tuple[int, int, Verdict, Scores]]:
+        """Verdicts and scores of candidate pairs; pairs without a verdict are left out."""
+        sets = profiles.set_scores(left, right)
+        lengths = np.diff(profiles.tokens.bounds)
+        found = []
+        for k, (i, j) in enumerate(zip(left.tolist(), right.tolist())):
+            identical = bool(lengths[i] == lengths[j]) and profiles.is_identical(i, j)
+            containment, cosine, coverage = (float(sets[n][k]) for n in ("containment", "cosine", "coverage"))
+            worth_ordering = cosine >= self.config.candidate_cosine or containment >= self.config.near_duplicate_containment
+            if not (identical or worth_ordering):
+                continue
+            order = 1.0 if identical else profiles.order(i, j)
+            rewrite = (2 * coverage + order) / 3
+            verdict = decide(identical, containment, cosine, rewrite, self.config)
+            if verdict is not None:
+                scores = Scores(float(estimates[k]), float(sets["jaccard"][k]), containment, cosine, coverage, order, rewrite)
+                found.append((i, j, verdict, scores))
+        return found
+
+    # -- a batch ------------------------------------------------------------------------
+
+    def scan(self, docs: Iterable[tuple[str, str]]) -> ScanResult:
+        """Find all pairs among a batch of ``(doc_id, text)`` documents.
+
+        The batch is compared with itself only; the index is neither read nor changed.
+        """
+        check_texts(docs)
+        ids: list[str] = []
+        texts: list[str] = []
+        for item in docs:
+            if isinstance(item, str) or not isinstance(item, tuple) or len(item) != 2:
+                raise TypeError(f"documents must be (doc_id, text) tuples, got {item!r:.60}")
+            ids.append(_check_id(item[0]))
+            texts.append(item[1])
+        if len(set(ids)) != len(ids):
+            seen: set[str] = set()
+            duplicate = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+            raise InputError(f"document id {duplicate!r} occurs more than once")
+
+        parts = [tokenize(batch) for batch in batches(texts)]
+        tokens = _join(parts) if parts else tokenize([])
+        signatures = np.concatenate([self.minhasher.signatures_of(p) for p in parts]) if parts else self._signatures[:0]
+        shingle_hashes, shingle_bounds = self.minhasher.shingles(tokens)
+        sizes = self._distinct_counts(shingle_hashes, shingle_bounds)
+
+        keys = self._index.keys(signatures)
+        live = sizes > 0
+        pairs = pairs_sharing_keys(keys)
+        pairs = pairs[live[pairs[:, 0]] & live[pairs[:, 1]]]
+        left, right = pairs[:, 0], pairs[:, 1]
+        estimates = np.mean(signatures[left] == signatures[right], axis=1) if len(pairs) else np.zeros(0)
+        keep = self._overlap(estimates, sizes[left], sizes[right]) >= self.config.candidate_overlap
+        left, right, estimates = left[keep], right[keep], estimates[keep]
+
+        found = self._rerank(Profiles(tokens, self.config), left, right, estimates) if len(left) else []
+        result_pairs = tuple(Pair(ids[i], ids[j], v, s) for i, j, v, s in found)
+        return ScanResult(result_pairs, self._groups(ids, [(i, j) for i, j, _, _ in found]))
+
+    @staticmethod
+    def _distinct_counts(hashes: U32, bounds: I64) -> I64:
+        doc = np.repeat(np.arange(len(bounds) - 1, dtype=np.uint64), np.diff(bounds))
+        distinct = np.unique((doc << np.uint64(32)) | hashes.astype(np.uint64))
+        return np.bincount((distinct >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
+
+    @staticmethod
+    def _groups(ids: list[str], edges: list[tuple[int, int]]) -> tuple[tuple[str, ...], ...]:
+        if not edges:
+            return ()
+        rows, cols = np.array(edges).T
+        graph = sparse.coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(len(ids), len(ids)))
+        _, labels = connected_components(graph, directed=False)
+        members: dict[int, list[int]] = {}
+        for doc in sorted(set(rows.tolist()) | set(cols.tolist())):
+            members.setdefault(int(labels[doc]), []).append(doc)
+        return tuple(tuple(ids[d] for d in group) for group in sorted(members.values()))

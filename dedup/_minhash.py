@@ -1,0 +1,174 @@
+"""Stage 4, shingle hashes -> MinHash signatures, compatible with datasketch.
+
+The ``affine32`` scheme is datasketch 2.x's: each 32-bit shingle hash goes through the
+MurmurHash3 finaliser once, then permutation ``k`` maps it to ``a[k] * h + b[k]`` with
+uint32 wrap-around, and the signature keeps the minimum per permutation. The parameters
+are drawn exactly as datasketch draws them, so for the same shingle hashes our
+signatures are bit-identical to ``datasketch.MinHash(scheme="affine32", hashfunc=int)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from ._config import check_int, check_scheme
+from ._exceptions import ConfigError
+from ._hashing import U32, fmix32
+from ._shingle import shingles
+from ._tokenize import I64, Tokens, tokenize
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
+
+EMPTY = np.uint32(0xFFFFFFFF)  # the value of every slot of an empty set's signature
+_SHINGLES_PER_BLOCK = 8192  # bounds the (shingles x permutations) work array to ~4 MB
+_CHARS_PER_BATCH = 1 << 20  # texts are tokenised together up to this many characters
+
+
+def check_texts(texts: object) -> None:
+    """Raise ``TypeError`` for the classic mistake of passing one string as a batch."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("Iterable over raw text documents expected, string object received.")
+
+
+def batches(texts: Iterable[str], chars: int = _CHARS_PER_BATCH) -> Iterator[list[str]]:
+    """Split ``texts`` into lists of about ``chars`` characters (at least one text each)."""
+    batch: list[str] = []
+    size = 0
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise TypeError(f"text {i} is a {type(text).__name__}, expected str")
+        batch.append(text)
+        size += len(text)
+        if size >= chars:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def affine32_signatures(hashes: U32, bounds: I64, a: U32, b: U32) -> U32:
+    """Signatures (one row per document) of the shingle hashes split at ``bounds``."""
+    n_docs = len(bounds) - 1
+    signatures = np.full((n_docs, len(a)), EMPTY, dtype=np.uint32)
+    mixed = fmix32(hashes)
+    nonempty = np.flatnonzero(np.diff(bounds) > 0)
+    starts = bounds[nonempty]
+    block = np.empty((_SHINGLES_PER_BLOCK, len(a)), dtype=np.uint32)
+    for lo in range(0, len(hashes), _SHINGLES_PER_BLOCK):
+        hi = min(lo + _SHINGLES_PER_BLOCK, len(hashes))
+        work = block[: hi - lo]
+        np.multiply(mixed[lo:hi, None], a, out=work)
+        work += b
+        # The documents with shingles in [lo, hi); the first may have begun in an earlier block.
+        first = np.searchsorted(starts, lo, side="right") - 1
+        last = np.searchsorted(starts, hi, side="left")
+        docs = nonempty[max(first, 0) : last]
+        offsets = np.maximum(starts[max(first, 0) : last], lo) - lo
+        signatures[docs] = np.minimum(signatures[docs], np.minimum.reduceat(work, offsets, axis=0))
+    return signatures
+
+
+class MinHasher:
+    """Turns texts into MinHash signatures with a vectorised shingling core.
+
+    Parameters
+    ----------
+    num_perm : int, default 128
+        Signature length.
+    seed : int, default 1
+        Seed of the permutations, drawn as datasketch draws them.
+    scheme : {"affine32"}, default "affine32"
+        Permutation scheme. ``"affine32"`` is bit-compatible with datasketch 2.x.
+    ngram : int, default 1
+        Words per shingle.
+    stopwords : bool, default True
+        Drop the most frequent English words before shingling.
+
+    Examples
+    --------
+    >>> mh = MinHasher(num_perm=64)
+    >>> a = mh.signature("Russian peacekeepers leave Karabakh")
+    >>> b = mh.signature("Russian peacekeepers leave Karabakh, officials said")
+    >>> float(MinHasher.jaccard(a, b)) > 0.5
+    True
+    """
+
+    def __init__(
+        self,
+        num_perm: int = 128,
+        seed: int = 1,
+        scheme: str = "affine32",
+        ngram: int = 1,
+        stopwords: bool = True,
+    ) -> None:
+        check_int("num_perm", num_perm, 1, 4096)
+        check_int("seed", seed, 0, 2**32 - 1)
+        check_scheme(scheme)
+        check_int("ngram", ngram, 1, 16)
+        if not isinstance(stopwords, bool):
+            raise ConfigError(f"stopwords must be True or False, got {stopwords!r}")
+        self.num_perm = num_perm
+        self.seed = seed
+        self.scheme = scheme
+        self.ngram = ngram
+        self.stopwords = stopwords
+        gen = np.random.RandomState(seed)
+        self._a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        self._b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+
+    def __repr__(self) -> str:
+        return (
+            f"MinHasher(num_perm={self.num_perm}, seed={self.seed}, scheme={self.scheme!r}, "
+            f"ngram={self.ngram}, stopwords={self.stopwords})"
+        )
+
+    def shingles(self, tokens: Tokens) -> tuple[U32, I64]:
+        """Shingle hashes of a tokenised batch, with their document bounds."""
+        return shingles(tokens, self.ngram, self.stopwords)
+
+    def signatures_of(self, tokens: Tokens) -> U32:
+        """Signatures of an already tokenised batch."""
+        return affine32_signatures(*self.shingles(tokens), self._a, self._b)
+
+    def shingle_hashes(self, text: str) -> U32:
+        """The distinct uint32 shingle hashes of ``text``, sorted."""
+        check_texts([text])
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        return np.unique(self.shingles(tokenize([text]))[0])
+
+    def signature(self, text: str) -> U32:
+        """The signature of one text: uint32 array of length ``num_perm``."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        return self.signatures([text])[0]
+
+    def signatures(self, texts: Iterable[str]) -> U32:
+        """Signatures of many texts: uint32 array of shape ``(len(texts), num_perm)``."""
+        check_texts(texts)
+        rows = [self.signatures_of(tokenize(batch)) for batch in batches(texts)]
+        return np.concatenate(rows) if rows else np.zeros((0, self.num_perm), dtype=np.uint32)
+
+    def to_datasketch(self, signature: npt.ArrayLike) -> LeanMinHash:
+        """Wrap a signature as a ``datasketch.LeanMinHash`` for datasketch's indexes."""
+        from datasketch import LeanMinHash
+
+        values = np.asarray(signature)
+        if values.shape != (self.num_perm,):
+            raise ValueError(f"signature must have shape ({self.num_perm},), got {values.shape}")
+        return LeanMinHash(seed=self.seed, hashvalues=values.astype(np.uint32), scheme=self.scheme)
+
+    @staticmethod
+    def jaccard(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
+        """Estimate the Jaccard similarity of two sets from their signatures."""
+        return float(np.mean(np.asarray(a) == np.asarray(b)))
+
+    @staticmethod
+    def jaccard_many(signatures: U32, left: Sequence[int] | I64, right: Sequence[int] | I64) -> npt.NDArray[np.float64]:
+        """Jaccard estimates for the pairs of rows ``(left[i], right[i])``."""
+        return np.mean(signatures[left] == signatures[right], axis=1)

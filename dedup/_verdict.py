@@ -1,0 +1,49 @@
+"""Stage 7, scores -> verdicts."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from ._config import DetectorConfig
+
+
+class Verdict(str, Enum):
+    """What one document of a pair is to the other.
+
+    ``EXACT``
+        Identical after normalisation (case, Unicode form, punctuation, whitespace).
+    ``NEAR_DUPLICATE``
+        A verbatim or lightly edited copy, including one text contained in the other
+        (a truncation, or a copy with added headers and footers).
+    ``PARAPHRASE``
+        A rewrite: low word overlap, but the same content in the same order.
+
+    Independent reports of the same event get no verdict.
+    """
+
+    EXACT = "exact"
+    NEAR_DUPLICATE = "near_duplicate"
+    PARAPHRASE = "paraphrase"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: Strongest first, for sorting matches.
+RANK = {Verdict.EXACT: 0, Verdict.NEAR_DUPLICATE: 1, Verdict.PARAPHRASE: 2}
+
+
+def near_duplicate(containment: float, config: DetectorConfig) -> bool:
+    """Whether the n-gram containment alone shows a copy."""
+    return containment >= config.near_duplicate_containment
+
+
+def decide(identical: bool, containment: float, cosine: float, rewrite: float, config: DetectorConfig) -> Verdict | None:
+    """The verdict for a pair with these scores, or ``None`` for unrelated or independent texts."""
+    if identical:
+        return Verdict.EXACT
+    if near_duplicate(containment, config):
+        return Verdict.NEAR_DUPLICATE
+    if cosine >= config.candidate_cosine and rewrite >= config.paraphrase_score:
+        return Verdict.PARAPHRASE
+    return None
