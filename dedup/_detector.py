@@ -20,7 +20,7 @@ from ._config import DetectorConfig
 from ._exceptions import InputError
 from ._hashing import U32
 from ._lsh import LSHIndex, pairs_sharing_keys
-from ._minhash import EMPTY, MinHasher, batches, check_texts
+from ._minhash import MinHasher, batches, check_texts
 from ._rerank import Profiles, Scores
 from ._tokenize import I64, U8, Tokens, tokenize
 from ._verdict import RANK, Verdict, decide
@@ -83,7 +83,7 @@ def _join(parts: list[Tokens]) -> Tokens:
     if len(parts) == 1:
         return parts[0]
     shifts = np.cumsum([0] + [len(p.hashes) for p in parts[:-1]])
-    bounds = np.concatenate([parts[0].bounds[:1]] + [p.bounds[1:] + s for p, s in zip(parts, shifts)])
+    bounds = np.concatenate([parts[0].bounds[:1]] + [p.bounds[1:] + s for p, s in zip(parts, shifts, strict=True)])
     return Tokens(
         np.concatenate([p.hashes for p in parts]),
         bounds.astype(np.int64),
@@ -171,6 +171,11 @@ class Detector:
         self._ids[slot] = None
         self._tokens[slot] = (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
 
+    def _id_at(self, slot: int) -> str:
+        doc_id = self._ids[slot]
+        assert doc_id is not None, "the index returned a removed slot"
+        return doc_id
+
     def _size_of(self, tokens: Tokens) -> int:
         return len(np.unique(self.minhasher.shingles(tokens)[0]))
 
@@ -179,14 +184,15 @@ class Detector:
             return []
         slots = self._index.query(self._index.keys(signature[None, :])[0])
         estimates = np.mean(self._signatures[slots] == signature, axis=1)
-        slots = slots[self._overlap(estimates, size, self._sizes[slots]) >= self.config.candidate_overlap]
+        keep = self._overlap(estimates, size, self._sizes[slots]) >= self.config.candidate_overlap
+        slots, estimates = slots[keep], estimates[keep]
         if len(slots) == 0:
             return []
         batch = Tokens.concat([(tokens.hashes, tokens.flags)] + [self._tokens[s] for s in slots])
         left = np.zeros(len(slots), dtype=np.int64)
         right = np.arange(1, len(slots) + 1, dtype=np.int64)
-        found = self._rerank(Profiles(batch, self.config), left, right, estimates[: len(slots)])
-        matches = [Match(self._ids[slots[j - 1]], verdict, scores) for _, j, verdict, scores in found]  # type: ignore[arg-type]
+        found = self._rerank(Profiles(batch, self.config), left, right, estimates)
+        matches = [Match(self._id_at(int(slots[j - 1])), verdict, scores) for _, j, verdict, scores in found]
         return sorted(matches, key=lambda m: (RANK[m.verdict], -m.scores.rewrite, m.doc_id))
 
     @staticmethod
@@ -200,21 +206,54 @@ class Detector:
     ) -> list[tuple[int, int, Verdict, Scores]]:
         """Verdicts and scores of candidate pairs; pairs without a verdict are left out."""
         sets = profiles.set_scores(left, right)
-        lengths = np.diff(profiles.tokens.bounds)
         found = []
-        for k, (i, j) in enumerate(zip(left.tolist(), right.tolist())):
-            identical = bool(lengths[i] == lengths[j]) and profiles.is_identical(i, j)
-            containment, cosine, coverage = (float(sets[n][k]) for n in ("containment", "cosine", "coverage"))
-            worth_ordering = cosine >= self.config.candidate_cosine or containment >= self.config.near_duplicate_containment
-            if not (identical or worth_ordering):
-                continue
-            order = 1.0 if identical else profiles.order(i, j)
-            rewrite = (2 * coverage + order) / 3
-            verdict = decide(identical, containment, cosine, rewrite, self.config)
+        for k, (i, j) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+            verdict, scores = self._judge(
+                profiles, i, j, {n: float(v[k]) for n, v in sets.items()}, float(estimates[k])
+            )
             if verdict is not None:
-                scores = Scores(float(estimates[k]), float(sets["jaccard"][k]), containment, cosine, coverage, order, rewrite)
                 found.append((i, j, verdict, scores))
         return found
+
+    def _judge(
+        self, profiles: Profiles, i: int, j: int, sets: dict[str, float], estimate: float, full: bool = False
+    ) -> tuple[Verdict | None, Scores]:
+        """The verdict and scores of one pair.
+
+        The quadratic ``order`` score is skipped (left at 0) where the cheaper scores
+        already rule a verdict out, unless ``full`` asks for every score.
+        """
+        c = self.config
+        identical = profiles.is_identical(i, j)
+        promising = sets["cosine"] >= c.candidate_cosine or sets["containment"] >= c.near_duplicate_containment
+        order = 1.0 if identical else profiles.order(i, j) if (promising or full) else 0.0
+        rewrite = (2 * sets["coverage"] + order) / 3
+        scores = Scores(
+            estimate, sets["jaccard"], sets["containment"], sets["cosine"], sets["coverage"], order, rewrite
+        )
+        return decide(identical, scores.containment, scores.cosine, rewrite, c), scores
+
+    def compare(self, text_a: str, text_b: str) -> tuple[Verdict | None, Scores]:
+        """The verdict (``None`` if unrelated or independent) and all scores of two texts.
+
+        No index is involved: this is the re-ranker applied to one pair.
+
+        Examples
+        --------
+        >>> verdict, scores = Detector().compare("A cat sat on the mat.", "a CAT sat on the mat")
+        >>> verdict.value, scores.containment
+        ('exact', 1.0)
+        """
+        for text in (text_a, text_b):
+            if not isinstance(text, str):
+                raise TypeError(f"texts must be str, got {type(text).__name__}")
+        tokens = tokenize([text_a, text_b])
+        signatures = self.minhasher.signatures_of(tokens)
+        profiles = Profiles(tokens, self.config)
+        one, two = np.array([0]), np.array([1])
+        sets = {n: float(v[0]) for n, v in profiles.set_scores(one, two).items()}
+        estimate = float(np.mean(signatures[0] == signatures[1]))
+        return self._judge(profiles, 0, 1, sets, estimate, full=True)
 
     # -- a batch ------------------------------------------------------------------------
 

@@ -27,9 +27,10 @@ from scipy import sparse
 from sklearn.preprocessing import normalize
 
 from ._config import DetectorConfig
+from ._hashing import U32
 from ._rarity import F32, idf
 from ._shingle import doc_index, ngrams, select, shingles
-from ._tokenize import I64, U32, Tokens, is_stopword
+from ._tokenize import I64, Tokens, is_stopword
 
 F64 = npt.NDArray[np.float64]
 
@@ -78,9 +79,7 @@ def _incidence(hashes: U32, bounds: I64, weights: F32 | None = None) -> tuple[sp
     """Documents x distinct hashes matrix of counts (or summed weights), and the hashes."""
     distinct, columns = np.unique(hashes, return_inverse=True)
     values = np.ones(len(hashes), dtype=np.float64) if weights is None else weights.astype(np.float64)
-    matrix = sparse.csr_matrix(
-        (values, (doc_index(bounds), columns.ravel())), shape=(len(bounds) - 1, len(distinct))
-    )
+    matrix = sparse.csr_matrix((values, (doc_index(bounds), columns.ravel())), shape=(len(bounds) - 1, len(distinct)))
     return matrix, distinct
 
 
@@ -111,7 +110,7 @@ def weighted_lcs(a: U32, b: U32, weights_a: F32 | None = None) -> float:
     if len(a) == 0:
         return 0.0
     best = np.zeros(len(b) + 1)
-    for token, w in zip(a.tolist(), wa.tolist()):
+    for token, w in zip(a.tolist(), wa.tolist(), strict=True):
         diagonal = best[:-1] + (b == token) * w
         best[1:] = np.maximum.accumulate(np.maximum(best[1:], diagonal))
     return float(best[-1])
@@ -154,9 +153,7 @@ class Profiles:
         shared_grams = _row_dots(self.grams, self.grams, left, right)
         smaller = np.minimum(self.gram_count[left], self.gram_count[right])
         shared_mass = _row_dots(self.vocab_idf, self.vocab, left, right)
-        coverage = (
-            _ratio(shared_mass, self.vocab_mass[left]) + _ratio(shared_mass, self.vocab_mass[right])
-        ) / 2
+        coverage = (_ratio(shared_mass, self.vocab_mass[left]) + _ratio(shared_mass, self.vocab_mass[right])) / 2
         return {
             "jaccard": _ratio(shared, union),
             "containment": _ratio(shared_grams, smaller),
@@ -175,4 +172,5 @@ class Profiles:
 
     def is_identical(self, i: int, j: int) -> bool:
         """Whether two documents have the same tokens (they are equal after normalisation)."""
-        return bool(np.array_equal(self.tokens.doc(i), self.tokens.doc(j)))
+        a, b = self.tokens.doc(i), self.tokens.doc(j)
+        return len(a) > 0 and bool(np.array_equal(a, b))

@@ -38,7 +38,9 @@ def near_duplicate(containment: float, config: DetectorConfig) -> bool:
     return containment >= config.near_duplicate_containment
 
 
-def decide(identical: bool, containment: float, cosine: float, rewrite: float, config: DetectorConfig) -> Verdict | None:
+def decide(
+    identical: bool, containment: float, cosine: float, rewrite: float, config: DetectorConfig
+) -> Verdict | None:
     """The verdict for a pair with these scores, or ``None`` for unrelated or independent texts."""
     if identical:
         return Verdict.EXACT

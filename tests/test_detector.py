@@ -1,0 +1,146 @@
+"""End-to-end behaviour of the Detector on the seeds and on planted copies."""
+
+import itertools
+import re
+
+import pytest
+
+from dedup import Detector, InputError, Verdict
+
+# An article the tests plant copies of; nobody outside this file wrote it.
+ARTICLE = """\
+The city council voted on Tuesday to close the Riverside public library for eighteen months while engineers \
+repair the flood damage left by the spring storms, the mayor's office said.
+
+Council members approved the plan by seven votes to two after a three-hour debate in which residents urged \
+them to keep at least a reading room open in the neighbouring community centre.
+
+The repairs, estimated at 4.2 million dollars, will be paid for by a state disaster grant and the city's own \
+reserve fund. Library staff will move to the main branch on Harbour Street, where opening hours will be \
+extended into the evening on weekdays.
+
+"Nobody wanted this outcome, but the building is not safe," said council member Ana Whitfield, who chairs the \
+committee for public works. She said the contractor had promised weekly progress reports.
+
+Parents at the meeting asked what would happen to the children's summer reading programme, which drew more \
+than nine hundred young readers last year. The library director said it would run at two schools instead.
+"""
+
+UNRELATED = """\
+A regional airline announced new direct flights between the coastal capital and three mountain resorts, \
+starting in December, as ski operators expect a record season after heavy early snowfall in the north. \
+Tickets go on sale next week and the first month of flights is already half booked, the company said.
+"""
+
+
+def _variants() -> dict[str, str]:
+    paragraphs = ARTICLE.split("\n\n")
+    edited = ARTICLE.replace("Tuesday", "Wednesday").replace("eighteen months", "a year and a half")
+    edited = edited.replace("estimated at", "expected to cost").replace("urged", "begged")
+    return {
+        "exact": re.sub(r"\s+", "  ", ARTICLE.upper()).replace(",", " ,"),
+        "edited": edited,
+        "truncated": "\n\n".join(paragraphs[:2]),
+        "wrapped": "SUBSCRIBE NOW | Local news | Sign in\n\n"
+        + ARTICLE
+        + "\n\nShare this article. Comments are closed.",
+    }
+
+
+EXPECTED = {
+    "exact": Verdict.EXACT,
+    "edited": Verdict.NEAR_DUPLICATE,
+    "truncated": Verdict.NEAR_DUPLICATE,
+    "wrapped": Verdict.NEAR_DUPLICATE,
+}
+
+
+def test_seeds_give_exactly_the_paraphrase_pair(seeds):
+    result = Detector().scan(sorted(seeds.items()))
+    assert [(p.a, p.b, p.verdict) for p in result.pairs] == [("000", "001", Verdict.PARAPHRASE)]
+    assert result.groups == (("000", "001"),)
+
+
+def test_adding_the_seeds_one_by_one_matches_the_scan(seeds):
+    det = Detector()
+    found = {doc_id: det.add(doc_id, text) for doc_id, text in sorted(seeds.items())}
+    assert {k: [(m.doc_id, m.verdict) for m in v] for k, v in found.items()} == {
+        "000": [],
+        "001": [("000", Verdict.PARAPHRASE)],
+        "002": [],
+        "003": [],
+        "004": [],
+    }
+
+
+def test_seed_rewrite_scores_show_why(seeds):
+    verdict, scores = Detector().compare(seeds["000"], seeds["001"])
+    assert verdict is Verdict.PARAPHRASE
+    assert scores.containment < 0.5 < scores.cosine  # little copied text, same content
+    for a, b in itertools.combinations(["001", "002", "003", "004"], 2):
+        verdict, other = Detector().compare(seeds[a], seeds[b])
+        assert verdict is None
+        assert other.rewrite < scores.rewrite
+
+
+@pytest.mark.parametrize("kind", sorted(EXPECTED))
+def test_planted_copies_are_found_with_their_verdict(kind):
+    det = Detector()
+    det.add("original", ARTICLE)
+    det.add("unrelated", UNRELATED)
+    matches = det.query(_variants()[kind])
+    assert [(m.doc_id, m.verdict) for m in matches] == [("original", EXPECTED[kind])]
+
+
+def test_planted_copies_are_grouped_in_a_scan():
+    docs = [("original", ARTICLE), ("unrelated", UNRELATED), *sorted(_variants().items())]
+    result = Detector().scan(docs)
+    assert result.groups == (("original", "edited", "exact", "truncated", "wrapped"),)
+    verdicts = {(p.a, p.b): p.verdict for p in result.pairs}
+    for kind, verdict in EXPECTED.items():
+        assert verdicts[("original", kind)] is verdict
+
+
+def test_query_does_not_store_and_add_does():
+    det = Detector()
+    det.add("original", ARTICLE)
+    assert det.query(ARTICLE)[0].verdict is Verdict.EXACT
+    assert len(det) == 1
+    assert det.add("copy", ARTICLE)[0].doc_id == "original"
+    assert len(det) == 2 and "copy" in det
+
+
+def test_removed_documents_are_no_longer_matched():
+    det = Detector()
+    det.add("original", ARTICLE)
+    det.remove("original")
+    assert det.query(ARTICLE) == []
+    assert "original" not in det
+
+
+def test_adding_an_id_twice_is_refused():
+    det = Detector()
+    det.add("a", ARTICLE)
+    with pytest.raises(InputError, match="'a' is already indexed"):
+        det.add("a", UNRELATED)
+
+
+def test_duplicate_ids_in_a_scan_are_refused():
+    with pytest.raises(InputError, match="'x' occurs more than once"):
+        Detector().scan([("x", ARTICLE), ("x", UNRELATED)])
+
+
+def test_texts_without_words_never_match():
+    det = Detector()
+    assert det.add("blank", "") == []
+    assert det.add("punct", "... !!! ---") == []
+    assert det.query("") == []
+    assert Detector().scan([("a", ""), ("b", "")]).pairs == ()
+
+
+def test_scan_is_deterministic_and_independent_of_other_documents(seeds):
+    docs = sorted(seeds.items())
+    first = Detector().scan(docs)
+    assert Detector().scan(docs) == first
+    with_extra = Detector().scan([*docs, ("extra", ARTICLE)])
+    assert with_extra.pairs == first.pairs

@@ -1,0 +1,54 @@
+import numpy as np
+from datasketch import MinHashLSH
+
+from dedup import MinHasher
+from dedup._lsh import LSHIndex, band_keys, pairs_sharing_keys
+
+
+def brute_force_pairs(keys):
+    n = len(keys)
+    return {(i, j) for i in range(n) for j in range(i + 1, n) if (keys[i] == keys[j]).any()}
+
+
+def test_pairs_sharing_keys_equals_brute_force():
+    rng = np.random.default_rng(0)
+    signatures = rng.integers(0, 3, (200, 8)).astype(np.uint32)
+    keys = band_keys(signatures, 4, 2)
+    pairs = pairs_sharing_keys(keys)
+    assert set(map(tuple, pairs.tolist())) == brute_force_pairs(keys)
+    assert pairs.tolist() == sorted(pairs.tolist())
+
+
+def test_incremental_queries_equal_brute_force_through_merges():
+    rng = np.random.default_rng(1)
+    keys = band_keys(rng.integers(0, 4, (1500, 6)).astype(np.uint32), 3, 2)
+    index = LSHIndex(3, 2)
+    for i in range(len(keys)):
+        if i % 97 == 0:
+            expected = [j for j in range(i) if (keys[i] == keys[j]).any()]
+            assert index.query(keys[i]).tolist() == expected
+        index.insert(keys[i : i + 1])
+    assert len(index) == 1500
+
+
+def test_removed_and_inactive_slots_are_not_returned():
+    keys = band_keys(np.zeros((3, 4), dtype=np.uint32), 2, 2)
+    index = LSHIndex(2, 2)
+    index.insert(keys, live=np.array([True, False, True]))
+    index.remove(2)
+    assert index.query(keys[0]).tolist() == [0]
+
+
+def test_candidates_equal_datasketch_minhashlsh_with_the_same_bands(seeds):
+    mh = MinHasher()
+    texts = list(seeds.values())
+    texts += [t[: len(t) // k] for t in texts for k in (2, 3)]
+    signatures = mh.signatures(texts)
+    lsh = MinHashLSH(num_perm=128, params=(64, 2))
+    index = LSHIndex(64, 2)
+    keys = index.keys(signatures)
+    for i, sig in enumerate(signatures):
+        lsh.insert(i, mh.to_datasketch(sig))
+    index.insert(keys)
+    for i, sig in enumerate(signatures):
+        assert sorted(lsh.query(mh.to_datasketch(sig))) == index.query(keys[i]).tolist()

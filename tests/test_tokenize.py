@@ -1,0 +1,84 @@
+"""The vectorised tokeniser against a plain per-character reference."""
+
+import unicodedata
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import normalize
+from dedup._tokenize import NUMERIC, SENTENCE_START, tokenize
+
+
+def reference_tokens(text: str) -> list[str]:
+    """Runs of letters, marks and digits, with , or . between two digits kept inside."""
+    chars = normalize(text)
+    word = [unicodedata.category(c)[0] in "LMN" and c not in "_" for c in chars]
+    digit = [c in "0123456789" for c in chars]
+    for i in range(1, len(chars) - 1):
+        if chars[i] in ",." and digit[i - 1] and digit[i + 1]:
+            word[i] = True
+    tokens, current = [], []
+    for c, w in zip(chars, word, strict=True):
+        if w:
+            current.append(c)
+        elif current:
+            tokens.append("".join(current))
+            current = []
+    if current:
+        tokens.append("".join(current))
+    return tokens
+
+
+def hashes_of_words(words: list[str]) -> list[int]:
+    t = tokenize(words)
+    return [int(t.doc(i)[0]) for i in range(len(words))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+def test_tokens_match_the_reference(text):
+    words = reference_tokens(text)
+    got = tokenize([text]).doc(0).tolist()
+    assert got == (hashes_of_words(words) if words else [])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=30), max_size=6))
+def test_a_batch_tokenises_like_its_texts_one_by_one(texts):
+    batch = tokenize(texts)
+    assert len(batch) == len(texts)
+    for i, text in enumerate(texts):
+        np.testing.assert_array_equal(batch.doc(i), tokenize([text]).doc(0))
+
+
+def test_case_quotes_dashes_and_spacing_do_not_matter():
+    variants = [
+        "Azerbaijan’s “forces” — withdrawn.",
+        'AZERBAIJAN\'S "FORCES" - WITHDRAWN',
+        "azerbaijan s forces withdrawn",
+        "Ａｚｅｒｂａｉｊａｎ's forces\n\twithdrawn",
+    ]
+    first = tokenize(variants[:1]).doc(0)
+    for v in variants[1:]:
+        np.testing.assert_array_equal(tokenize([v]).doc(0), first)
+
+
+def test_numbers_keep_their_separators_and_are_flagged():
+    t = tokenize(["About 2,000 troops, 2.5 tonnes. Then 3 more"])
+    assert len(t.doc(0)) == 8
+    assert (t.flags & NUMERIC).astype(bool).tolist() == [False, True, False, True, False, False, True, False]
+
+
+def test_sentence_starts_follow_terminators_and_line_breaks():
+    t = tokenize(["One two. Three four! Five\nsix 2.5 seven"])
+    assert (t.flags & SENTENCE_START).astype(bool).tolist() == [True, False, True, False, True, True, False, False]
+
+
+def test_non_latin_words_stay_whole():
+    assert len(tokenize(["नमस्ते दुनिया"]).doc(0)) == 2
+    assert len(tokenize(["Добрый день, мир"]).doc(0)) == 3
+
+
+def test_lone_surrogates_do_not_crash():
+    assert len(tokenize(["abc\ud800def"]).doc(0)) == 2
