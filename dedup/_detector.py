@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,17 +80,9 @@ def _check_id(doc_id: object) -> str:
     return doc_id
 
 
-def _join(parts: list[Tokens]) -> Tokens:
-    """One batch from consecutive batches."""
-    if len(parts) == 1:
-        return parts[0]
-    shifts = np.cumsum([0] + [len(p.hashes) for p in parts[:-1]])
-    bounds = np.concatenate([parts[0].bounds[:1]] + [p.bounds[1:] + s for p, s in zip(parts, shifts, strict=True)])
-    return Tokens(
-        np.concatenate([p.hashes for p in parts]),
-        bounds.astype(np.int64),
-        np.concatenate([p.flags for p in parts]),
-    )
+#: Threads that compute signatures in a batch scan.
+WORKERS = min(2, os.cpu_count() or 1)
+_PAIRS_PER_RERANK = 50_000  # candidate pairs whose documents are profiled together
 
 
 class Detector:
@@ -177,7 +171,7 @@ class Detector:
         return doc_id
 
     def _size_of(self, tokens: Tokens) -> int:
-        return len(np.unique(self.minhasher.shingles(tokens)[0]))
+        return int(self._distinct_counts(*self.minhasher.shingles(tokens))[0])
 
     def _matches(self, tokens: Tokens, signature: U32, size: int) -> list[Match]:
         if size == 0:
@@ -275,24 +269,42 @@ class Detector:
             duplicate = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
             raise InputError(f"document id {duplicate!r} occurs more than once")
 
-        parts = [tokenize(batch) for batch in batches(texts)]
-        tokens = _join(parts) if parts else tokenize([])
-        signatures = np.concatenate([self.minhasher.signatures_of(p) for p in parts]) if parts else self._signatures[:0]
-        shingle_hashes, shingle_bounds = self.minhasher.shingles(tokens)
-        sizes = self._distinct_counts(shingle_hashes, shingle_bounds)
+        tokens, signatures, sizes = self._fingerprint(texts)
+        gate = self.config.candidate_overlap
 
-        keys = self._index.keys(signatures)
-        live = sizes > 0
-        pairs = pairs_sharing_keys(keys)
-        pairs = pairs[live[pairs[:, 0]] & live[pairs[:, 1]]]
-        left, right = pairs[:, 0], pairs[:, 1]
-        estimates = np.mean(signatures[left] == signatures[right], axis=1) if len(pairs) else np.zeros(0)
-        keep = self._overlap(estimates, sizes[left], sizes[right]) >= self.config.candidate_overlap
-        left, right, estimates = left[keep], right[keep], estimates[keep]
+        def overlapping(a: I64, b: I64) -> np.ndarray:
+            estimate = np.mean(signatures[a] == signatures[b], axis=1)
+            return (self._overlap(estimate, sizes[a], sizes[b]) >= gate) & (sizes[a] > 0) & (sizes[b] > 0)
 
-        found = self._rerank(Profiles(tokens, self.config), left, right, estimates) if len(left) else []
+        pairs = pairs_sharing_keys(self._index.keys(signatures), keep=overlapping)
+        found = []
+        for chunk in range(0, len(pairs), _PAIRS_PER_RERANK):
+            part = pairs[chunk : chunk + _PAIRS_PER_RERANK]
+            docs, local = np.unique(part, return_inverse=True)
+            local = local.reshape(part.shape)
+            estimates = np.mean(signatures[part[:, 0]] == signatures[part[:, 1]], axis=1)
+            profiles = Profiles(tokens.subset(docs), self.config)
+            for i, j, verdict, scores in self._rerank(profiles, local[:, 0], local[:, 1], estimates):
+                found.append((int(docs[i]), int(docs[j]), verdict, scores))
         result_pairs = tuple(Pair(ids[i], ids[j], v, s) for i, j, v, s in found)
         return ScanResult(result_pairs, self._groups(ids, [(i, j) for i, j, _, _ in found]))
+
+    def _fingerprint(self, texts: list[str]) -> tuple[Tokens, U32, I64]:
+        """Tokens, signatures and distinct-shingle counts of texts, batches spread over the cores."""
+
+        def batch(chunk: list[str]) -> tuple[Tokens, U32, I64]:
+            tokens = tokenize(chunk)
+            hashes, bounds = self.minhasher.shingles(tokens)
+            return tokens, self.minhasher.sign(hashes, bounds), self._distinct_counts(hashes, bounds)
+
+        chunks = list(batches(texts))
+        if len(chunks) > 1 and WORKERS > 1:
+            with ThreadPoolExecutor(WORKERS) as pool:  # numpy releases the GIL in the heavy steps
+                done = list(pool.map(batch, chunks))
+        else:
+            done = [batch(chunk) for chunk in chunks] or [batch([])]
+        tokens = Tokens.join([d[0] for d in done])
+        return tokens, np.concatenate([d[1] for d in done]), np.concatenate([d[2] for d in done])
 
     @staticmethod
     def _distinct_counts(hashes: U32, bounds: I64) -> I64:

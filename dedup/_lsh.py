@@ -11,12 +11,14 @@ insert costs amortised O(log n). This holds the same candidates as datasketch's
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import numpy as np
 import numpy.typing as npt
 
 from ._config import check_int
 from ._hashing import U32, U64, fmix64, odd_constants
-from ._tokenize import I64
+from ._tokenize import I64, Bools
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
@@ -31,28 +33,46 @@ def band_keys(signatures: U32, bands: int, rows: int) -> U64:
     return fmix64(mixed)
 
 
-def pairs_sharing_keys(keys: U64) -> I64:
+_PAIRS_PER_CHUNK = 1 << 18  # bounds the memory of candidate generation in a batch
+
+
+def _bucket_pairs(column: U64) -> Iterator[tuple[I64, I64]]:
+    """Pairs ``(i, j)``, ``i < j``, of rows with equal keys in one band, in chunks."""
+    order = np.argsort(column, kind="stable")
+    ordered = column[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sizes = np.diff(np.append(starts, len(column)))
+    # Element p of a bucket pairs with every later element of the same bucket.
+    partners = np.repeat(starts + sizes, sizes) - np.arange(len(column)) - 1
+    total = np.cumsum(partners)
+    if len(total) == 0 or total[-1] == 0:
+        return
+    cuts = np.unique(np.searchsorted(total, np.arange(0, total[-1], _PAIRS_PER_CHUNK), side="right"))
+    for lo, hi in zip(cuts.tolist(), [*cuts[1:].tolist(), len(column)], strict=True):
+        count = partners[lo:hi]
+        left = np.repeat(np.arange(lo, hi), count)
+        right = left + np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count) + 1
+        a, b = order[left], order[right]
+        yield np.minimum(a, b), np.maximum(a, b)
+
+
+def pairs_sharing_keys(keys: U64, keep: Callable[[I64, I64], Bools] | None = None) -> I64:
     """All pairs ``(i, j)``, ``i < j``, of rows of ``keys`` that share at least one key.
 
-    Returns an array of shape ``(n_pairs, 2)`` sorted by ``i`` then ``j``.
+    ``keep(i, j)``, if given, filters the pairs of each band as they are generated, which
+    bounds the memory a low-threshold banding needs. Returns an array of shape
+    ``(n_pairs, 2)`` sorted by ``i`` then ``j``.
     """
     n, bands = keys.shape
-    flat = keys.ravel()
-    order = np.argsort(flat, kind="stable")
-    ordered = flat[order]
-    new_group = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-    group_end = np.append(np.flatnonzero(new_group)[1:], len(flat))
-    ends = np.repeat(group_end, np.diff(np.append(np.flatnonzero(new_group), len(flat))))
-    # Element p of a group pairs with every later element of the same group.
-    partners = ends - np.arange(len(flat)) - 1
-    left = np.repeat(np.arange(len(flat)), partners)
-    step = np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners) + 1
-    right = left + step
-    docs_left, docs_right = order[left] // bands, order[right] // bands
-    lo, hi = np.minimum(docs_left, docs_right), np.maximum(docs_left, docs_right)
-    distinct = lo != hi
-    codes = np.unique(lo[distinct].astype(np.int64) * n + hi[distinct])
-    return np.stack((codes // n, codes % n), axis=1) if n else np.zeros((0, 2), dtype=np.int64)
+    codes = []
+    for band in range(bands):
+        for a, b in _bucket_pairs(keys[:, band]):
+            if keep is not None:
+                kept = keep(a, b)
+                a, b = a[kept], b[kept]
+            codes.append(np.unique(a * n + b))
+    distinct = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    return np.stack((distinct // n, distinct % n), axis=1)
 
 
 class LSHIndex:

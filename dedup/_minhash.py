@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from . import _kernels
 from ._config import check_int, check_scheme
 from ._exceptions import ConfigError
 from ._hashing import U32, fmix32
@@ -59,6 +60,9 @@ def affine32_signatures(hashes: U32, bounds: I64, a: U32, b: U32) -> U32:
     """
     n_docs = len(bounds) - 1
     signatures = np.full((n_docs, len(a)), EMPTY, dtype=np.uint32)
+    if _kernels.available() and len(hashes) >= _kernels.MIN_SHINGLES:
+        _kernels.affine32(hashes, bounds, a, b, signatures)
+        return signatures
     mixed = fmix32(hashes)
     nonempty = np.flatnonzero(np.diff(bounds) > 0)
     starts = bounds[nonempty]
@@ -136,9 +140,13 @@ class MinHasher:
         """Shingle hashes of a tokenised batch, with their document bounds."""
         return shingles(tokens, self.ngram, self.stopwords)
 
+    def sign(self, hashes: U32, bounds: I64) -> U32:
+        """Signatures of shingle hashes split into documents at ``bounds``."""
+        return affine32_signatures(hashes, bounds, self._a, self._b)
+
     def signatures_of(self, tokens: Tokens) -> U32:
         """Signatures of an already tokenised batch."""
-        return affine32_signatures(*self.shingles(tokens), self._a, self._b)
+        return self.sign(*self.shingles(tokens))
 
     def shingle_hashes(self, text: str) -> U32:
         """The distinct uint32 shingle hashes of ``text``, sorted."""

@@ -25,6 +25,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from . import _kernels
 from ._hashing import U32, fmix64, high32, odd_constants
 from ._normalize import nfkc, normalize
 
@@ -71,6 +72,20 @@ class Tokens:
         """The token hashes of document ``i``."""
         return self.hashes[self.bounds[i] : self.bounds[i + 1]]
 
+    def subset(self, docs: I64) -> Tokens:
+        """The batch made of documents ``docs`` (in that order)."""
+        lengths = self.bounds[docs + 1] - self.bounds[docs]
+        bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        index = np.repeat(self.bounds[docs] - bounds[:-1], lengths) + np.arange(bounds[-1])
+        return Tokens(self.hashes[index], bounds, self.flags[index])
+
+    @classmethod
+    def join(cls, parts: Sequence[Tokens]) -> Tokens:
+        """One batch made of consecutive batches."""
+        lengths = np.concatenate([np.diff(p.bounds) for p in parts])
+        bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        return cls(np.concatenate([p.hashes for p in parts]), bounds, np.concatenate([p.flags for p in parts]))
+
     @classmethod
     def concat(cls, parts: Sequence[tuple[U32, U8]]) -> Tokens:
         """A batch made of per-document ``(hashes, flags)`` arrays."""
@@ -98,19 +113,21 @@ def _codepoint_class(cp: int) -> tuple[bool, bool, bytes | None]:
     return unicodedata.category(char)[0] in "LMN", cp in _TERMINATOR_CODEPOINTS, replacement
 
 
-def _non_ascii(b: U8, word: Bools, sentence_end: Bools) -> I64:
-    """Fold case and classify the non-ASCII characters of ``b``, in place.
+def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
+    """Fold the case of the non-ASCII characters of ``b`` in place, and classify them.
 
     Works on the non-ASCII bytes only: decodes the code point at each multi-byte lead
-    with array operations, looks up the distinct code points, writes same-length case
-    folds over the original bytes and gives each continuation byte its lead's class.
-    Returns the positions of characters whose folding changes their length.
+    with array operations, looks up the distinct code points and writes same-length case
+    folds over the original bytes. Returns the positions of the non-ASCII bytes, whether
+    each belongs to a word character, the positions of non-ASCII sentence ends, and the
+    positions of characters whose folding changes their length.
     """
+    nothing = np.zeros(0, dtype=np.int64)
     high = np.flatnonzero(b >= 0x80)
     is_lead = b[high] >= 0xC0
     leads = high[is_lead]
     if len(leads) == 0:
-        return np.zeros(0, dtype=np.int64)
+        return high, np.zeros(len(high), dtype=bool), nothing, nothing
     b0 = b[leads].astype(np.uint32)
     length = np.where(b0 >= 0xF0, 4, np.where(b0 >= 0xE0, 3, 2))
     cp = b0 & np.where(length == 2, 0x1F, np.where(length == 3, 0x0F, 0x07)).astype(np.uint32)
@@ -121,26 +138,23 @@ def _non_ascii(b: U8, word: Bools, sentence_end: Bools) -> I64:
     classes = [_codepoint_class(int(c)) for c in distinct]
     is_word = np.array([c[0] for c in classes], dtype=bool)
     is_end = np.array([c[1] for c in classes], dtype=bool)
-    word[high] = is_word[inverse][np.cumsum(is_lead) - 1]
-    sentence_end[leads[is_end[inverse]]] = True
+    high_word = is_word[inverse][np.cumsum(is_lead) - 1]
+    sentence_ends = leads[is_end[inverse]]
 
-    replacements = {i: c[2] for i, c in enumerate(classes) if c[2] is not None}
-    if not replacements:
-        return np.zeros(0, dtype=np.int64)
     table = np.zeros((len(distinct), 4), dtype=np.uint8)
     fold = np.zeros(len(distinct), dtype=bool)
     irregular = np.zeros(len(distinct), dtype=bool)
-    for i, encoded in replacements.items():
+    for i, (_, _, encoded) in enumerate(classes):
         if encoded:
             table[i, : len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
             fold[i] = True
-        else:
+        elif encoded is not None:
             irregular[i] = True
     folding = np.flatnonzero(fold[inverse])
     for k in range(4):
         part = folding[length[folding] > k]
         b[leads[part] + k] = table[inverse[part], k]
-    return leads[irregular[inverse]]
+    return high, high_word, sentence_ends, leads[irregular[inverse]]
 
 
 def _powers_of(x: int, n: int) -> npt.NDArray[np.uint64]:
@@ -182,21 +196,15 @@ def _join(encoded: Sequence[bytes]) -> tuple[bytes, I64]:
     return _SEPARATOR.join(encoded), offsets
 
 
-def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
-    """Tokenise a buffer of NFKC-normalised UTF-8 text holding documents at ``doc_offsets``.
-
-    ``doc_offsets`` has one entry per document (its first byte) plus the buffer length;
-    documents are separated by a non-word byte. Returns the tokens and the positions of
-    characters whose case folding changes their length (their documents need
-    :func:`normalize` before tokenising).
-    """
-    raw = np.frombuffer(buf, dtype=np.uint8)
-    n = len(raw)
-    b = raw + _ascii_range(raw, "A", 26).view(np.uint8) * np.uint8(32)  # ASCII case folding
+def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64) -> tuple[U32, I64, U8]:
+    """Token hashes, start offsets and flags of a buffer (see :func:`_tokenize_buffer`)."""
+    n = len(b)
+    b = b + _ascii_range(b, "A", 26).view(np.uint8) * np.uint8(32)  # ASCII case folding
     digit = _ascii_range(b, "0", 10)
     word = _ascii_range(b, "a", 26) | digit
+    word[high] = high_word
     sentence_end = (b == ord(".")) | (b == ord("!")) | (b == ord("?")) | (b == ord("\n"))
-    irregular = _non_ascii(b, word, sentence_end) if not buf.isascii() else np.zeros(0, dtype=np.int64)
+    sentence_end[high_ends] = True
     joiners = np.flatnonzero((b[1:-1] == ord(",")) | (b[1:-1] == ord("."))) + 1
     joiners = joiners[digit[joiners - 1] & digit[joiners + 1]]
     word[joiners] = True
@@ -209,8 +217,7 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
     if n and word[-1]:
         ends = np.append(ends, n)
     if len(starts) == 0:
-        empty = np.zeros(0, dtype=np.uint32)
-        return Tokens(empty, np.zeros(len(doc_offsets), dtype=np.int64), np.zeros(0, dtype=np.uint8)), irregular
+        return np.zeros(0, dtype=np.uint32), starts, np.zeros(0, dtype=np.uint8)
 
     # Polynomial hash of each token from one prefix sum: with S the running sum of
     # byte[j] * base**-j, a token's bytes [s, e) hash to (S[e] - S[s]) * base**(e - 1),
@@ -225,10 +232,31 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
     ends_seen = np.cumsum(sentence_end, dtype=np.int32)
     sentence_start = np.ones(len(starts), dtype=bool)
     sentence_start[1:] = ends_seen[starts[1:] - 1] > ends_seen[ends[:-1] - 1]
-    flags = digit[starts] * NUMERIC | sentence_start * SENTENCE_START
+    flags = (digit[starts] * NUMERIC | sentence_start * SENTENCE_START).astype(np.uint8)
+    return hashes, starts, flags
 
+
+def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
+    """Tokenise a buffer of NFKC-normalised UTF-8 text holding documents at ``doc_offsets``.
+
+    ``doc_offsets`` has one entry per document (its first byte) plus the buffer length;
+    documents are separated by a non-word byte. Returns the tokens and the positions of
+    characters whose case folding changes their length (their documents need
+    :func:`normalize` before tokenising).
+    """
+    b = np.frombuffer(buf, dtype=np.uint8)
+    if buf.isascii():
+        nothing = np.zeros(0, dtype=np.int64)
+        high, high_word, high_ends, irregular = nothing, np.zeros(0, dtype=bool), nothing, nothing
+    else:
+        b = b.copy()
+        high, high_word, high_ends, irregular = _non_ascii(b)
+    if _kernels.available() and len(b) >= _kernels.MIN_BYTES:
+        hashes, starts, flags = _kernels.tokens(b, high, high_word, high_ends)
+    else:
+        hashes, starts, flags = _token_arrays(b, high, high_word, high_ends)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)
-    return Tokens(hashes, bounds, flags.astype(np.uint8)), irregular
+    return Tokens(hashes, bounds, flags), irregular
 
 
 def tokenize(texts: Sequence[str]) -> Tokens:
