@@ -78,7 +78,7 @@ class DetectorConfig:
     stopwords: bool = True
     bands: int = 64
     rows: int = 2
-    candidate_overlap: float = 0.1
+    candidate_overlap: float = 0.25
     candidate_cosine: float = 0.3
     containment_ngram: int = 3
     near_duplicate_containment: float = 0.5

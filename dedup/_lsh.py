@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from ._config import check_int
 from ._hashing import U32, U64, fmix64, odd_constants
-from ._tokenize import I64, Bools
+from ._tokenize import I64
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
@@ -56,20 +56,19 @@ def _bucket_pairs(column: U64) -> Iterator[tuple[I64, I64]]:
         yield np.minimum(a, b), np.maximum(a, b)
 
 
-def pairs_sharing_keys(keys: U64, keep: Callable[[I64, I64], Bools] | None = None) -> I64:
+def pairs_sharing_keys(keys: U64, keep: Callable[[I64, I64], tuple[I64, I64]] | None = None) -> I64:
     """All pairs ``(i, j)``, ``i < j``, of rows of ``keys`` that share at least one key.
 
-    ``keep(i, j)``, if given, filters the pairs of each band as they are generated, which
-    bounds the memory a low-threshold banding needs. Returns an array of shape
-    ``(n_pairs, 2)`` sorted by ``i`` then ``j``.
+    ``keep(i, j)``, if given, filters the pairs of each band as they are generated and
+    returns the ``(i, j)`` it keeps, which bounds the memory a low-threshold banding needs.
+    Returns an array of shape ``(n_pairs, 2)`` sorted by ``i`` then ``j``.
     """
     n, bands = keys.shape
     codes = []
     for band in range(bands):
         for a, b in _bucket_pairs(keys[:, band]):
             if keep is not None:
-                kept = keep(a, b)
-                a, b = a[kept], b[kept]
+                a, b = keep(a, b)
             codes.append(np.unique(a * n + b))
     distinct = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
     return np.stack((distinct // n, distinct % n), axis=1)

@@ -65,5 +65,5 @@ def test_pair_generation_in_small_chunks_gives_the_same_pairs(monkeypatch):
 def test_keep_filters_pairs_as_they_are_generated():
     rng = np.random.default_rng(3)
     keys = band_keys(rng.integers(0, 3, (100, 4)).astype(np.uint32), 2, 2)
-    kept = pairs_sharing_keys(keys, keep=lambda a, b: (a + b) % 2 == 0)
+    kept = pairs_sharing_keys(keys, keep=lambda a, b: (a[(a + b) % 2 == 0], b[(a + b) % 2 == 0]))
     assert set(map(tuple, kept.tolist())) == {p for p in brute_force_pairs(keys) if sum(p) % 2 == 0}
