@@ -318,7 +318,7 @@ class Detector:
     def _distinct_counts(hashes: U32, bounds: I64) -> I64:
         doc = np.repeat(np.arange(len(bounds) - 1, dtype=np.uint64), np.diff(bounds))
         keys = np.sort((doc << np.uint64(32)) | hashes.astype(np.uint64))
-        first = np.concatenate(([True], keys[1:] != keys[:-1]))
+        first = np.concatenate((np.ones(min(len(keys), 1), dtype=bool), keys[1:] != keys[:-1]))
         return np.bincount((keys[first] >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
 
     @staticmethod
