@@ -1,8 +1,8 @@
-"""The command line: ``python -m dedup scan FOLDER``.
+"""The command line: ``python -m dedup scan FOLDER`` and ``python -m dedup eval KIND PATH``.
 
 Results go to stdout; warnings, errors and progress to stderr (progress only when stderr
-is a terminal). Exit status: 0 when the scan ran, 1 with ``--fail-on-duplicates`` when
-anything was found, 2 on a usage error.
+is a terminal). Exit status: 0 when the command ran, 1 with ``--fail-on-duplicates`` when
+a scan found anything, 2 on a usage error.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 
@@ -27,14 +28,13 @@ def _fraction(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from ._eval import READERS
     from ._report import FORMATS
 
-    parser = argparse.ArgumentParser(
-        prog="dedup",
-        description="Find near-duplicate, syndicated and paraphrased text.",
-    )
+    parser = argparse.ArgumentParser(prog="dedup", description="Find near-duplicate, syndicated and paraphrased text.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
     scan = commands.add_parser(
         "scan",
         help="find duplicate and derived pairs among the files of a folder",
@@ -69,21 +69,43 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="skip files larger than N bytes, with a warning (default: 20 MiB)",
     )
-    scan.add_argument(
-        "--paraphrase-score",
-        type=_fraction,
-        default=None,
-        metavar="X",
-        help="rewrite score from which a pair is a paraphrase (default: the tuned value)",
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="measure detection quality on a labelled corpus",
+        description="Run the detector with its defaults (or the thresholds given) on a labelled corpus and "
+        "print precision, recall and F1 per verdict and for derived vs not derived, the gold categories "
+        "against the predicted verdicts, the score distributions per gold category, and the pairs where "
+        "the detector disagrees with the labels. Corpus kinds: clough (Clough & Stevenson's folder), "
+        "semeval (SemEval-2022 Task 8 pairs.csv or its folder), mrpc (the MSR paraphrase TSV or its "
+        'folder), pairs (JSON lines of {"a": text, "b": text, "label": gold}; see docs/quality.md).',
     )
-    scan.add_argument(
-        "--near-duplicate-containment",
-        type=_fraction,
-        default=None,
-        metavar="X",
-        help="n-gram containment from which a pair is a near-duplicate (default: the tuned value)",
-    )
+    evaluate.add_argument("kind", metavar="KIND", choices=sorted(READERS), help="one of: " + ", ".join(sorted(READERS)))
+    evaluate.add_argument("path", metavar="PATH", help="the corpus file or folder")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text", help="text tables (default) or JSON")
+
+    for command in (scan, evaluate):
+        command.add_argument(
+            "--paraphrase-score",
+            type=_fraction,
+            default=None,
+            metavar="X",
+            help="rewrite score from which a pair is a paraphrase (default: the tuned value)",
+        )
+        command.add_argument(
+            "--near-duplicate-containment",
+            type=_fraction,
+            default=None,
+            metavar="X",
+            help="n-gram containment from which a pair is a near-duplicate (default: the tuned value)",
+        )
     return parser
+
+
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Threshold overrides given on the command line."""
+    given = {"paraphrase_score": args.paraphrase_score, "near_duplicate_containment": args.near_duplicate_containment}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _progress(message: str) -> None:
@@ -103,17 +125,7 @@ def _scan(args: argparse.Namespace) -> int:
         skipped.append((path, reason))
         print(f"dedup: warning: {path}: {reason}", file=sys.stderr)
 
-    suffixes = tuple(
-        s.strip() if s.strip().startswith(".") else "." + s.strip() for s in args.extensions.split(",") if s.strip()
-    )
-    settings = {
-        name: value
-        for name, value in (
-            ("paraphrase_score", args.paraphrase_score),
-            ("near_duplicate_containment", args.near_duplicate_containment),
-        )
-        if value is not None
-    }
+    suffixes = tuple("." + s.strip().lstrip(".") for s in args.extensions.split(",") if s.strip())
     try:
         docs = []
         for n, doc in enumerate(read_folder(args.folder, suffixes, on_skip, args.max_bytes or MAX_BYTES), 1):
@@ -124,9 +136,24 @@ def _scan(args: argparse.Namespace) -> int:
         print(f"dedup: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     _progress(f"comparing {len(docs)} documents\n")
-    result = Detector(**settings).scan(docs)
+    result = Detector(**_settings(args)).scan(docs)
     sys.stdout.write(render(result, args.format, skipped))
     return EXIT_FOUND if args.fail_on_duplicates and result.pairs else EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from ._config import DetectorConfig
+    from ._eval import cases_of, evaluate
+    from ._exceptions import InputError
+    from ._report import render_evaluation
+
+    try:
+        evaluation = evaluate(cases_of(args.kind, args.path), args.kind, DetectorConfig(**_settings(args)))
+    except InputError as err:
+        print(f"dedup: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(render_evaluation(evaluation, args.format))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -136,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if args.command == "eval":
+        return _evaluate(args)
     if args.max_bytes is not None and args.max_bytes < 1:
         parser.error("--max-bytes must be at least 1")
     return _scan(args)

@@ -51,7 +51,9 @@ class DetectorConfig:
         the rarer words of their source, so this lets the index see them.
     bands, rows : int
         LSH banding: a pair becomes a candidate when all ``rows`` values of any of the
-        ``bands`` bands agree. ``bands * rows`` must not exceed ``num_perm``.
+        ``bands`` bands agree. ``bands * rows`` must not exceed ``num_perm``. The default
+        128 bands of 2 rows propose a pair with Jaccard 0.15 (the lowest of a rewrite in
+        the Clough–Stevenson corpus) with probability 0.95, and one with 0.3 with certainty.
     candidate_overlap : float
         Candidates are dropped before re-ranking when the share of the smaller shingle
         set found in the other, estimated from the signatures, is below this.
@@ -68,15 +70,15 @@ class DetectorConfig:
     Examples
     --------
     >>> DetectorConfig(paraphrase_score=0.4).bands
-    64
+    128
     """
 
-    num_perm: int = 128
+    num_perm: int = 256
     seed: int = 1
     scheme: str = "affine32"
     ngram: int = 1
     stopwords: bool = True
-    bands: int = 64
+    bands: int = 128
     rows: int = 2
     candidate_overlap: float = 0.25
     candidate_cosine: float = 0.3
