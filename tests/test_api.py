@@ -16,7 +16,7 @@ def test_all_lists_exactly_the_public_names():
     ("settings", "message"),
     [
         ({"num_perm": 0}, "num_perm must be between 1 and 4096, got 0"),
-        ({"bands": 100, "rows": 2}, r"bands \* rows must not exceed num_perm"),
+        ({"bands": 200, "rows": 2}, r"bands \* rows must not exceed num_perm"),
         ({"paraphrase_score": 1.5}, "paraphrase_score must be a number between 0 and 1, got 1.5"),
         ({"scheme": "md5"}, "scheme must be one of 'affine32', got 'md5'"),
         ({"ngram": "3"}, "ngram must be an int, got '3'"),
