@@ -22,7 +22,7 @@ from ._tokenize import I64
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
-_MIN_TAIL = 256
+_MIN_TAIL = 1024  # slots kept in the unsorted tail before the keys are sorted again
 
 
 def band_keys(signatures: U32, bands: int, rows: int) -> U64:
@@ -104,6 +104,7 @@ class LSHIndex:
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_slots = np.zeros(0, dtype=np.int64)
         self._n_sorted = 0  # slots below this are in the sorted arrays
+        self._tail: dict[int, list[int]] = {}  # key -> slots, for the slots not yet sorted
 
     def __len__(self) -> int:
         """Number of live slots."""
@@ -135,8 +136,12 @@ class LSHIndex:
         self._keys[slots] = keys
         self._live[slots] = True if live is None else live
         self._size += count
-        if self._size - self._n_sorted > max(_MIN_TAIL, self._n_sorted):
+        if self._size - self._n_sorted > max(_MIN_TAIL, self._n_sorted // 8):
             self._merge()
+        else:
+            for slot, row in zip(slots.tolist(), keys.tolist(), strict=True):
+                for key in row:
+                    self._tail.setdefault(key, []).append(slot)
         return slots
 
     def remove(self, slot: int) -> None:
@@ -147,15 +152,15 @@ class LSHIndex:
 
     def query(self, keys: U64) -> I64:
         """Sorted live slots sharing at least one band key with ``keys`` (shape ``(bands,)``)."""
-        keys = np.asarray(keys, dtype=np.uint64).ravel()
+        keys = np.sort(np.asarray(keys, dtype=np.uint64).ravel())  # sorted keys search faster
         lo = np.searchsorted(self._sorted_keys, keys, side="left")
         hi = np.searchsorted(self._sorted_keys, keys, side="right")
         counts = hi - lo
         take = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        found = self._sorted_slots[take]
-        tail = self._keys[self._n_sorted : self._size]
-        in_tail = np.flatnonzero((tail == keys).any(axis=1)) + self._n_sorted
-        slots = np.unique(np.concatenate((found, in_tail)))
+        found = [self._sorted_slots[take]]
+        if self._tail:
+            found += [np.array(slots) for slots in map(self._tail.get, keys.tolist()) if slots]
+        slots = np.unique(np.concatenate(found))
         return slots[self._live[slots]]
 
     def _merge(self) -> None:
@@ -165,3 +170,4 @@ class LSHIndex:
         self._sorted_keys = flat[order]
         self._sorted_slots = order // self.bands
         self._n_sorted = self._size
+        self._tail = {}
