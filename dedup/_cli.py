@@ -125,7 +125,7 @@ def _scan(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     _progress(f"comparing {len(docs)} documents\n")
     result = Detector(**settings).scan(docs)
-    sys.stdout.write(render(result, args.format, skipped))
+    sys.stdout.write(render(result, args.format, skipped, dict(docs)))
     return EXIT_FOUND if args.fail_on_duplicates and result.pairs else EXIT_OK
 
 

@@ -50,7 +50,7 @@ def test_a_string_where_documents_are_expected_is_a_type_error():
 
 
 def test_scan_items_must_be_id_text_tuples():
-    with pytest.raises(TypeError, match=r"\(doc_id, text\) tuples"):
+    with pytest.raises(TypeError, match=r"\(doc_id, text\) or \(doc_id, text, timestamp\) tuples"):
         Detector().scan(["a", "b"])
 
 
