@@ -10,7 +10,7 @@ from ._align import Passage, align
 from ._boilerplate import Boilerplate
 from ._config import DetectorConfig
 from ._detector import Detector, Match, Pair, ScanResult
-from ._exceptions import ConfigError, DedupError, InputError, MissingPathError
+from ._exceptions import ConfigError, DedupError, InputError, MissingDependencyError, MissingPathError
 from ._groups import Group
 from ._minhash import MinHasher
 from ._normalize import normalize
@@ -31,6 +31,7 @@ __all__ = [
     "InputError",
     "Match",
     "MinHasher",
+    "MissingDependencyError",
     "MissingPathError",
     "Pair",
     "Passage",

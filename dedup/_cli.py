@@ -1,4 +1,4 @@
-"""The command line: ``python -m dedup scan FOLDER``.
+"""The command line: ``python -m dedup scan SOURCE``.
 
 Results go to stdout; warnings, errors and progress to stderr (progress only when stderr
 is a terminal). Exit status: 0 when the scan ran, 1 with ``--fail-on-duplicates`` when
@@ -27,6 +27,7 @@ def _fraction(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from ._io import SUFFIXES, TIME_SOURCES
     from ._report import FORMATS
 
     parser = argparse.ArgumentParser(
@@ -38,18 +39,24 @@ def _parser() -> argparse.ArgumentParser:
     scan = commands.add_parser(
         "scan",
         help="find duplicate and derived pairs among the files of a folder",
-        description="Read the .txt and .md files under FOLDER (recursively) and report every pair of "
+        description="Read the documents under SOURCE (recursively): text files (.txt, .md), web pages "
+        "(.html, .htm; main text only), JSON lines (.jsonl: one document per line) and web archives "
+        "(.warc, .warc.gz); SOURCE '-' reads JSON lines from standard input. Report every pair of "
         "documents that are exact copies, near-duplicates (edited, truncated or wrapped copies) or "
-        "paraphrases of each other, and the groups the pairs form. Independent texts on the same "
-        "subject are not reported.",
+        "paraphrases of each other, with their aligned passages and likely original, and the story "
+        "groups they form around their sources. Independent texts on the same subject are not reported. "
+        "Page chrome (lines such as 'Share.' and lines recurring across unrelated pages) is stripped first.",
     )
-    scan.add_argument("folder", metavar="FOLDER", help="folder to scan (a single file is also accepted)")
+    scan.add_argument(
+        "source", metavar="SOURCE", help="folder or file to scan, or '-' for JSON lines on standard input"
+    )
     scan.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
-        help="output format: a readable table (text, default), one JSON document with pairs "
-        "and groups (json), one JSON object per pair (jsonl), or one CSV row per pair (csv)",
+        help="output format: a readable report (text, default), one JSON document with pairs and "
+        "jdupes-style matchSets (json), one JSON object per pair (jsonl), one CSV row per pair (csv), "
+        "or a self-contained web page showing each pair side by side (html)",
     )
     scan.add_argument(
         "--fail-on-duplicates",
@@ -58,16 +65,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     scan.add_argument(
         "--extensions",
-        default=".txt,.md",
+        default=",".join(SUFFIXES),
         metavar="LIST",
-        help="comma-separated file suffixes to read (default: .txt,.md)",
+        help=f"comma-separated file suffixes to read (default: {','.join(SUFFIXES)})",
     )
     scan.add_argument(
         "--max-bytes",
         type=int,
         default=None,
         metavar="N",
-        help="skip files larger than N bytes, with a warning (default: 20 MiB)",
+        help="skip files, JSON lines and archive records larger than N bytes, with a warning (default: 20 MiB)",
+    )
+    scan.add_argument(
+        "--text-field",
+        default="text",
+        metavar="NAME",
+        help="field of a JSON line holding the document's text (default: text)",
+    )
+    scan.add_argument(
+        "--id-field",
+        default=None,
+        metavar="NAME",
+        help="field of a JSON line holding the document's id (default: none; documents are named FILE:LINE)",
+    )
+    scan.add_argument(
+        "--time-from",
+        choices=TIME_SOURCES,
+        default="field",
+        help="where publication times, which name the original of a pair, come from: a JSON line's time "
+        "field (field, default), the files' modification times (mtime), or nowhere (none)",
+    )
+    scan.add_argument(
+        "--time-field",
+        default=None,
+        metavar="NAME",
+        help="field of a JSON line holding its publication time, POSIX seconds or ISO 8601 "
+        "(default: published, else timestamp)",
+    )
+    scan.add_argument(
+        "--keep-boilerplate",
+        action="store_true",
+        help="do not strip page chrome before comparing",
     )
     scan.add_argument(
         "--paraphrase-score",
@@ -93,8 +131,8 @@ def _progress(message: str) -> None:
 
 def _scan(args: argparse.Namespace) -> int:
     from ._detector import Detector
-    from ._exceptions import MissingPathError
-    from ._io import MAX_BYTES, read_folder
+    from ._exceptions import ConfigError, MissingDependencyError, MissingPathError
+    from ._io import MAX_BYTES, Document, ReadOptions, read_folder, read_jsonl
     from ._report import render
 
     skipped: list[tuple[str, str]] = []
@@ -114,18 +152,27 @@ def _scan(args: argparse.Namespace) -> int:
         )
         if value is not None
     }
+    if args.keep_boilerplate:
+        settings["strip_boilerplate"] = False
     try:
-        docs = []
-        for n, doc in enumerate(read_folder(args.folder, suffixes, on_skip, args.max_bytes or MAX_BYTES), 1):
-            docs.append(doc)
+        options = ReadOptions(
+            suffixes, args.max_bytes or MAX_BYTES, args.text_field, args.id_field, args.time_from, args.time_field
+        )
+        reader = read_jsonl(sys.stdin.buffer, "-", options, on_skip) if args.source == "-" else None
+        docs: dict[str, Document] = {}
+        for n, doc in enumerate(reader or read_folder(args.source, options, on_skip), 1):
+            if doc[0] in docs:
+                on_skip(doc[0], "skipped: a document with this id was read before")
+            else:
+                docs[doc[0]] = doc
             if n % 100 == 0:
-                _progress(f"read {n} files")
-    except MissingPathError as err:
+                _progress(f"read {n} documents")
+    except (ConfigError, MissingPathError, MissingDependencyError) as err:
         print(f"dedup: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     _progress(f"comparing {len(docs)} documents\n")
-    result = Detector(**settings).scan(docs)
-    sys.stdout.write(render(result, args.format, skipped, dict(docs)))
+    result = Detector(**settings).scan(docs.values())
+    sys.stdout.write(render(result, args.format, skipped, {doc_id: text for doc_id, text, _ in docs.values()}))
     return EXIT_FOUND if args.fail_on_duplicates and result.pairs else EXIT_OK
 
 

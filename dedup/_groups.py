@@ -4,19 +4,20 @@ Connected components chain: one weak or mixed link (a round-up quoting two stori
 false match between two copies) would merge two unrelated stories into one. Groups here
 are stars instead, and every member is linked to the group's source directly:
 
-- a document named the original of one or more pairs gets a group of itself and the
-  documents derived from it; those may be unrelated to each other (two excerpts of one
-  long article), since the evidence says they share their source;
-- where a pair's direction is open, the two documents are peers: a peer joins a group
-  only if it is linked to every member already there, so a chain A–B–C of open pairs
-  with A and C unrelated never puts A and C together;
-- a document derived from two sources that are not linked (a round-up) is in both
-  groups, and so links them without merging them;
-- a group that lies inside another group is dropped.
+- a document named the original by a timestamp or a dateline gets a group of itself and
+  the documents so derived from it; those may be unrelated to each other (two excerpts
+  of one long article), since the evidence says they share their source;
+- a document linked to the source more weakly (named a copy by containment alone, or
+  with the direction open) joins only if it is linked to every member already there, so
+  a chain A–B–C with A and C unrelated never puts A and C in one group: a round-up B
+  that contains both A and C looks like their source by containment, and is not;
+- a group that lies inside another group is dropped, and each pair left in no group
+  becomes a group of its own two documents, so a document linked to two stories (a
+  round-up) is in both groups and links them without merging them.
 
 Candidate sources are tried by their number of links, then input order; groups are
-listed in the input order of their sources. A group's id is a hash of its source's id,
-so it does not depend on the other documents of a scan.
+listed in the input order of their sources. A group's id is a hash of its documents'
+ids, so it does not depend on anything else in the scan.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Group:
     Attributes
     ----------
     id : str
-        Stable id: a hash of the source's document id.
+        Stable id: a hash of the documents' ids.
     source : str
         The likely original.
     documents : tuple of str
@@ -67,48 +68,62 @@ class Group:
     evidence: Evidence
 
 
-def group_id(source: str) -> str:
-    """The id of the group around ``source``.
+def group_id(documents: Sequence[str]) -> str:
+    """The id of the group of ``documents`` (in any order).
 
     Examples
     --------
-    >>> group_id("001.txt")
-    'g-e3b012732352'
+    >>> group_id(["001.txt", "000.txt"])
+    'g-58652c07e506'
     """
-    return "g-" + hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    key = "\n".join(sorted(documents)).encode("utf-8", "surrogatepass")
+    return "g-" + hashlib.blake2b(key, digest_size=6).hexdigest()
 
 
 def star_groups(ids: Sequence[str], links: Sequence[Link]) -> tuple[Group, ...]:
     """The story groups of documents ``ids`` joined by derived ``links``."""
     linked: dict[int, set[int]] = {}
-    derived: dict[int, list[Link]] = {}
-    peers: dict[int, list[tuple[Link, int]]] = {}
+    touching: dict[int, list[Link]] = {}
     for link in links:
-        linked.setdefault(link.a, set()).add(link.b)
-        linked.setdefault(link.b, set()).add(link.a)
-        if link.original is None:
-            peers.setdefault(link.a, []).append((link, link.b))
-            peers.setdefault(link.b, []).append((link, link.a))
-        else:
-            derived.setdefault(link.original, []).append(link)
+        for end in (link.a, link.b):
+            linked.setdefault(end, set()).add(_other(link, end))
+            touching.setdefault(end, []).append(link)
 
     candidates = []
     for center in sorted(linked, key=lambda d: (-len(linked[d]), d)):
-        members = {link.b if link.a == center else link.a for link in derived.get(center, [])}
-        evidence = min(
-            (link.evidence for link in derived.get(center, [])), key=STRENGTH.__getitem__, default=Evidence.NONE
-        )
-        for _, peer in sorted(peers.get(center, []), key=lambda lp: (-lp[0].strength, lp[1])):
-            if members <= linked[peer]:
-                members.add(peer)
+        own = [link for link in touching[center] if link.original in (center, None)]
+        members = {_other(k, center) for k in own if k.evidence in (Evidence.TIMESTAMP, Evidence.DATELINE)}
+        for link in sorted(own, key=lambda k: (-k.strength, _other(k, center))):
+            other = _other(link, center)
+            if other not in members and members <= linked[other]:
+                members.add(other)
         if members:
+            evidence = min((k.evidence for k in own if _other(k, center) in members), key=STRENGTH.__getitem__)
             candidates.append((center, frozenset(members | {center}), evidence))
 
     kept: list[tuple[int, frozenset[int], Evidence]] = []
+    groups_of: dict[int, set[int]] = {}
     for center, group, evidence in sorted(candidates, key=lambda c: -len(c[1])):
-        if not any(group <= other for _, other, _ in kept):
+        if not set.intersection(*(groups_of.get(d, set()) for d in group)):  # not inside a kept group
             kept.append((center, group, evidence))
-    return tuple(
-        Group(group_id(ids[center]), ids[center], tuple(ids[d] for d in [center, *sorted(group - {center})]), evidence)
-        for center, group, evidence in sorted(kept)
-    )
+            for d in group:
+                groups_of.setdefault(d, set()).add(len(kept) - 1)
+    for link in links:
+        if not groups_of.get(link.a, set()) & groups_of.get(link.b, set()):
+            kept.append(
+                (link.a if link.original is None else link.original, frozenset((link.a, link.b)), link.evidence)
+            )
+    return tuple(_group(ids, center, members, evidence) for center, members, evidence in sorted(kept, key=_order))
+
+
+def _other(link: Link, end: int) -> int:
+    return link.b if link.a == end else link.a
+
+
+def _order(group: tuple[int, frozenset[int], Evidence]) -> tuple[int, list[int]]:
+    return group[0], sorted(group[1])
+
+
+def _group(ids: Sequence[str], center: int, members: frozenset[int], evidence: Evidence) -> Group:
+    documents = tuple(ids[d] for d in [center, *sorted(members - {center})])
+    return Group(group_id(documents), ids[center], documents, evidence)
