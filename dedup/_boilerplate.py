@@ -6,13 +6,13 @@ dilutes the evidence of a real copy on another site. A line is chrome when
 
 - it is one of the common chrome lines listed in ``boilerplate.txt`` (this is what a small
   batch needs, where a site's chrome occurs once), or
-- it occurs in at least ``min_docs`` documents of the batch, and less than ``max_linked``
-  of those documents are derived from another of them.
+- it occurs in at least ``min_docs`` documents of the batch, and most of those documents
+  have text of their own: at most ``max_share`` of their words are in recurring lines.
 
 The second condition keeps copies intact: when three sites carry one wire story, its
-paragraphs recur as often as chrome does, but the documents holding them are copies of
-each other, which a first pass of the detector finds. Chrome is what pages about
-different stories have in common.
+paragraphs recur as often as chrome does, but they are most of each document, whereas
+chrome is the smaller part that pages about different stories have in common. Pages so
+short that the chrome is most of their text cannot be told from copies of it, and keep it.
 
 Lines are compared by their words (case, punctuation and spacing do not matter). Chrome
 lines are blanked, replaced by spaces, rather than cut, so that every offset into a
@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -84,28 +84,19 @@ class Lines:
         self.lines = [[(m.start(), m.end(), line_key(m.group())) for m in _LINE.finditer(text)] for text in texts]
         self.keys = [{key for _, _, key in doc if key} for doc in self.lines]
 
-    def recurring(self, min_docs: int, linked: Iterable[tuple[int, int]], max_linked: float) -> set[str]:
-        """Keys of the lines that recur as chrome.
-
-        A line in at least ``min_docs`` documents is chrome unless at least ``max_linked``
-        of those documents are in a pair of ``linked`` documents with another of them.
-        """
+    def recurring(self, min_docs: int, max_share: float) -> set[str]:
+        """Keys of the lines that recur as chrome (see the module's description)."""
         counts = Counter(key for keys in self.keys for key in keys)
         recurring = {key for key, n in counts.items() if n >= min_docs}
-        holders: dict[str, set[int]] = {key: set() for key in recurring}
-        for i, keys in enumerate(self.keys):
+        own_text = [
+            sum(len(key.split()) for _, _, key in doc if key in recurring) <= max_share * len(_WORD.findall(text))
+            for text, doc in zip(self.texts, self.lines, strict=True)
+        ]
+        holders: dict[str, list[bool]] = {key: [] for key in recurring}
+        for keys, own in zip(self.keys, own_text, strict=True):
             for key in keys & recurring:
-                holders[key].add(i)
-        partners: dict[int, set[int]] = {}
-        for i, j in linked:
-            partners.setdefault(i, set()).add(j)
-            partners.setdefault(j, set()).add(i)
-        chrome = set()
-        for key, docs in holders.items():
-            copies = sum(1 for d in docs if partners.get(d, set()) & docs)
-            if copies < max_linked * len(docs):
-                chrome.add(key)
-        return chrome
+                holders[key].append(own)
+        return {key for key, owns in holders.items() if 2 * sum(owns) > len(owns)}
 
     def blank(self, chrome: frozenset[str] | set[str]) -> tuple[list[str], tuple[Boilerplate, ...]]:
         """The texts with the ``chrome`` lines blanked, and what was stripped (most frequent first)."""

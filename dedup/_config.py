@@ -79,9 +79,9 @@ class DetectorConfig:
         lines, and lines recurring across the batch as below.
     boilerplate_min_docs : int
         A line is chrome when it occurs in at least this many documents of a scan...
-    boilerplate_max_linked : float
-        ...and less than this share of those documents are found derived from another
-        of them (otherwise they are copies of one text, whose lines must stay).
+    boilerplate_max_share : float
+        ...and most of those documents have at most this share of their words in
+        recurring lines (otherwise they are copies of one text, whose lines must stay).
 
     Examples
     --------
@@ -106,7 +106,7 @@ class DetectorConfig:
     keep_text: bool = False
     strip_boilerplate: bool = True
     boilerplate_min_docs: int = 3
-    boilerplate_max_linked: float = 0.5
+    boilerplate_max_share: float = 0.5
 
     def __post_init__(self) -> None:
         check_int("num_perm", self.num_perm, 1, 4096)
@@ -131,7 +131,7 @@ class DetectorConfig:
             "paraphrase_score",
             "passage_similarity",
             "source_margin",
-            "boilerplate_max_linked",
+            "boilerplate_max_share",
         ):
             check_fraction(name, getattr(self, name))
 

@@ -344,19 +344,11 @@ class Detector:
         ids, texts, times = _documents(docs)
         c = self.config
         boilerplate: tuple[Boilerplate, ...] = ()
-        if not c.strip_boilerplate:
-            found = self._find(texts)
-        else:
+        if c.strip_boilerplate:
             lines = Lines(texts)
-            chrome = known_chrome()
+            chrome = known_chrome() | lines.recurring(c.boilerplate_min_docs, c.boilerplate_max_share)
             texts, boilerplate = lines.blank(chrome)
-            found = self._find(texts)
-            recurring = lines.recurring(
-                c.boilerplate_min_docs, [(i, j) for i, j, _, _ in found], c.boilerplate_max_linked
-            )
-            if recurring - chrome:
-                texts, boilerplate = lines.blank(chrome | recurring)
-                found = self._find(texts)
+        found = self._find(texts)
         derived, links = self._explain(ids, texts, times, found)
         return ScanResult(derived, star_groups(ids, links), boilerplate)
 
