@@ -338,8 +338,8 @@ class Detector:
         >>> wire = "MOSCOW (AP) — Russian forces are leaving Karabakh, officials said on Wednesday."
         >>> copy = "Russian forces are leaving Karabakh, officials said on Wednesday."
         >>> pair = Detector().scan([("copy", copy), ("wire", wire)]).pairs[0]
-        >>> pair.verdict.value, pair.source, pair.evidence.value
-        ('near_duplicate', 'wire', 'dateline')
+        >>> pair.source, pair.evidence.value, [(p.a_start, p.a_end, p.b_start, p.b_end) for p in pair.passages]
+        ('wire', 'dateline', [(0, 65, 0, 79)])
         """
         ids, texts, times = _documents(docs)
         c = self.config

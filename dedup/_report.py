@@ -88,6 +88,10 @@ def render(
     raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def _source_phrase(source: str | None, evidence: Evidence) -> str:
     if source is None:
         return "source not determined"
@@ -110,7 +114,7 @@ def _text(result: ScanResult, texts: Mapping[str, str]) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(r[:5], widths, strict=True)) + "  " + r[5] for r in rows]
     for p in result.pairs:
         lines += ["", f"{p.a} ~ {p.b}: {p.verdict.value}, {_source_phrase(p.source, p.evidence)}"]
-        lines.append(f"  {len(p.passages)} aligned passage{'s' * (len(p.passages) != 1)}, in order:")
+        lines.append(f"  {_count(len(p.passages), 'aligned passage')}, in order:")
         text_a, text_b = texts.get(p.a), texts.get(p.b)
         for q in p.passages:
             a = _snippet(text_a, q.a_start, q.a_end) if text_a is not None else ""
@@ -120,7 +124,9 @@ def _text(result: ScanResult, texts: Mapping[str, str]) -> str:
     lines.append("")
     for g in result.groups:
         derived = ", ".join(g.documents[1:])
-        lines.append(f"group {g.id} ({len(g.documents)} documents): {_source_phrase(g.source, g.evidence)}; {derived}")
+        lines.append(
+            f"group {g.id} ({_count(len(g.documents), 'document')}): {_source_phrase(g.source, g.evidence)}; {derived}"
+        )
     return "\n".join(lines) + "\n" + _text_boilerplate(result)
 
 
@@ -185,7 +191,7 @@ def _html_pair(n: int, p: Pair, texts: Mapping[str, str]) -> str:
         f'<section class="pair" id="pair-{n}">'
         f'<h3>{_esc(p.a)} ~ {_esc(p.b)} <span class="verdict {p.verdict.value}">{p.verdict.value}</span></h3>'
         f"<p>{_esc(_source_phrase(p.source, p.evidence).capitalize())}; "
-        f"{len(p.passages)} aligned passages, numbered in order.</p>"
+        f"{_count(len(p.passages), 'aligned passage')}, numbered in order.</p>"
         f'<table class="scores"><tr>{header}</tr><tr>{values}</tr></table>'
         f'<div class="sides">{_side(p.a, roles[p.a], texts.get(p.a), spans_a)}'
         f"{_side(p.b, roles[p.b], texts.get(p.b), spans_b)}</div></section>"
@@ -199,7 +205,7 @@ def _html(result: ScanResult, skipped: Sequence[tuple[str, str]], texts: Mapping
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>dedup report</title><style>{_STYLE}</style></head><body>",
         "<h1>Duplicate and syndication report</h1>",
-        f"<p>{len(result.pairs)} derived pairs in {len(result.groups)} story groups.</p>",
+        f"<p>{_count(len(result.pairs), 'derived pair')} in {_count(len(result.groups), 'story group')}.</p>",
         "<h2>Story groups</h2>",
     ]
     if not result.groups:
