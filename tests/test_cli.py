@@ -93,6 +93,12 @@ def test_help_documents_every_option():
         "--max-bytes",
         "--paraphrase-score",
         "--near-duplicate-containment",
+        "--text-field",
+        "--id-field",
+        "--time-from",
+        "--time-field",
+        "--keep-boilerplate",
+        "html",
     ):
         assert option in out
 
@@ -134,3 +140,15 @@ def test_nested_folders_are_read_with_relative_names(tmp_path, capsys):
     assert main(["scan", str(tmp_path), "--format", "jsonl"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert (record["a"], record["b"]) == ("x/a.md", "x/y/b.txt")
+
+
+def test_html_format_writes_one_page(capsys):
+    assert main(["scan", str(SEEDS), "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert f"{SEED_PAIR[0]} ~ {SEED_PAIR[1]}" in page
+
+
+def test_keep_boilerplate_leaves_chrome_in(capsys):
+    assert main(["scan", str(SEEDS), "--format", "json", "--keep-boilerplate"]) == 0
+    assert json.loads(capsys.readouterr().out)["boilerplate"] == []
