@@ -158,9 +158,13 @@ def _scan(args: argparse.Namespace) -> int:
         options = ReadOptions(
             suffixes, args.max_bytes or MAX_BYTES, args.text_field, args.id_field, args.time_from, args.time_field
         )
-        reader = read_jsonl(sys.stdin.buffer, "-", options, on_skip) if args.source == "-" else None
+        reader = (
+            read_jsonl(sys.stdin.buffer, "-", options, on_skip)
+            if args.source == "-"
+            else read_folder(args.source, options, on_skip)
+        )
         docs: dict[str, Document] = {}
-        for n, doc in enumerate(reader or read_folder(args.source, options, on_skip), 1):
+        for n, doc in enumerate(reader, 1):
             if doc[0] in docs:
                 on_skip(doc[0], "skipped: a document with this id was read before")
             else:

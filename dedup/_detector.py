@@ -120,6 +120,8 @@ def _documents(docs: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[str], l
     for item in docs:
         if isinstance(item, str) or not isinstance(item, tuple) or len(item) not in (2, 3):
             raise TypeError(f"documents must be (doc_id, text) or (doc_id, text, timestamp) tuples, got {item!r:.60}")
+        if not isinstance(item[1], str):
+            raise TypeError(f"text of {item[0]!r:.60} is a {type(item[1]).__name__}, expected str")
         ids.append(_check_id(item[0]))
         texts.append(item[1])
         times.append(check_timestamp(item[2]) if len(item) == 3 else None)

@@ -57,3 +57,5 @@ def test_scan_items_must_be_id_text_tuples():
 def test_non_string_text_is_a_type_error():
     with pytest.raises(TypeError, match="text must be a str, got bytes"):
         Detector().add("x", b"bytes")
+    with pytest.raises(TypeError, match="text of 'x' is a bytes, expected str"):
+        Detector().scan([("x", b"bytes")])
