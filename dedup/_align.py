@@ -2,13 +2,14 @@
 
 Each text is split into sentences, kept as character spans of the text exactly as given,
 so that a caller can highlight them. The sentences of a batch are tokenised together,
-their content words weighted by background rarity, and two texts' sentences compared
-by the rarity-weighted Dice similarity of their content words (twice the weight of the
-words they share over the weight of both), which, unlike a cosine, does not let a
-two-word caption match a long sentence that happens to contain its words. A monotone dynamic programme then picks the
-order-preserving one-to-one matching of sentences with the largest total similarity,
-keeping only pairs at or above a minimum similarity: a copy aligns sentence by sentence,
-a rewrite aligns most of its sentences to its source's in the same order.
+their content words weighted by background rarity, and two texts' sentences compared by
+the rarity-weighted Dice similarity of their content words (twice the weight of the words
+they share over the weight of both), which, unlike a cosine, does not let a two-word
+caption match a long sentence that happens to contain its words. A monotone dynamic
+programme then picks the order-preserving one-to-one matching of sentences with the
+largest total similarity, keeping only pairs at or above a minimum similarity: a copy
+aligns sentence by sentence, a rewrite aligns most of its sentences to its source's in
+the same order.
 """
 
 from __future__ import annotations
@@ -194,8 +195,10 @@ class Sentences:
         return float(self.mass[lo + rows].sum()) / total
 
 
-def align(text_a: str, text_b: str, minimum: float = 0.3) -> tuple[Passage, ...]:
-    """The passages of ``text_a`` and ``text_b`` that align, in order.
+def align(text_a: str, text_b: str, minimum: float = 0.4) -> tuple[Passage, ...]:
+    """The passages of ``text_a`` and ``text_b`` that align, in order, of similarity at least ``minimum``.
+
+    The default ``minimum`` is the detector's default ``passage_similarity``.
 
     Examples
     --------

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from ._exceptions import ConfigError
+from ._exceptions import InputError
 
 #: News agencies whose datelines mark a wire story: ``CITY (AP) —``.
 WIRE_AGENCIES = ("AP", "Reuters", "AFP", "UPI", "dpa", "PTI", "ANI", "IANS", "Xinhua", "Bloomberg", "EFE", "Kyodo")
@@ -76,7 +76,7 @@ def check_timestamp(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise TypeError(f"timestamps must be POSIX seconds (int or float) or None, got {value!r:.60}")
     if value != value or value in (float("inf"), float("-inf")):
-        raise ConfigError(f"timestamps must be finite, got {value!r}")
+        raise InputError(f"timestamps must be finite, got {value!r}")
     return float(value)
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dedup import ConfigError, Detector, Evidence, Verdict
+from dedup import Detector, Evidence, InputError, Verdict
 from dedup._groups import Link, star_groups
 
 from .test_detector import ARTICLE, UNRELATED
@@ -45,7 +45,7 @@ def test_identical_texts_name_no_original():
 def test_bad_timestamps_are_refused():
     with pytest.raises(TypeError, match="timestamps must be POSIX seconds"):
         Detector().scan([("a", ARTICLE, "yesterday")])
-    with pytest.raises(ConfigError, match="timestamps must be finite, got nan"):
+    with pytest.raises(InputError, match="timestamps must be finite, got nan"):
         Detector().scan([("a", ARTICLE, float("nan"))])
 
 
