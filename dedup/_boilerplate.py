@@ -6,13 +6,15 @@ dilutes the evidence of a real copy on another site. A line is chrome when
 
 - it is one of the common chrome lines listed in ``boilerplate.txt`` (this is what a small
   batch needs, where a site's chrome occurs once), or
-- it occurs in at least ``min_docs`` documents of the batch, and most of those documents
-  have text of their own: at most ``max_share`` of their words are in recurring lines.
+- it occurs in at least ``min_docs`` documents of the batch, most of those documents have
+  text of their own (at most ``max_share`` of their words are in recurring lines), and
+  most of them are not derived from one another once the recurring lines are set aside.
 
-The second condition keeps copies intact: when three sites carry one wire story, its
-paragraphs recur as often as chrome does, but they are most of each document, whereas
-chrome is the smaller part that pages about different stories have in common. Pages so
-short that the chrome is most of their text cannot be told from copies of it, and keep it.
+The last two conditions keep copied text intact. When three sites carry one wire story,
+its paragraphs recur as often as chrome does, but they are most of each document; when
+answers copy a sentence from their source, they are still derived from it without that
+sentence. Chrome is what pages about different stories have in common. Pages so short
+that chrome is most of their text cannot be told from copies of it, and keep it.
 
 Lines are compared by their words (case, punctuation and spacing do not matter). Chrome
 lines are blanked, replaced by spaces, rather than cut, so that every offset into a
@@ -24,7 +26,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -92,11 +94,28 @@ class Lines:
             sum(len(key.split()) for _, _, key in doc if key in recurring) <= max_share * len(_WORD.findall(text))
             for text, doc in zip(self.texts, self.lines, strict=True)
         ]
-        holders: dict[str, list[bool]] = {key: [] for key in recurring}
-        for keys, own in zip(self.keys, own_text, strict=True):
-            for key in keys & recurring:
-                holders[key].append(own)
-        return {key for key, owns in holders.items() if 2 * sum(owns) > len(owns)}
+        holders = self._holders(recurring)
+        return {key for key, docs in holders.items() if 2 * sum(own_text[d] for d in docs) > len(docs)}
+
+    def held_by_copies(self, keys: set[str], linked: Iterable[tuple[int, int]]) -> set[str]:
+        """The ``keys`` at least half of whose documents are in a pair of ``linked`` documents with another."""
+        partners: dict[int, set[int]] = {}
+        for i, j in linked:
+            partners.setdefault(i, set()).add(j)
+            partners.setdefault(j, set()).add(i)
+        holders = self._holders(keys)
+        return {
+            key
+            for key, docs in holders.items()
+            if 2 * sum(1 for d in docs if partners.get(d, set()) & docs) >= len(docs)
+        }
+
+    def _holders(self, keys: set[str]) -> dict[str, set[int]]:
+        holders: dict[str, set[int]] = {key: set() for key in keys}
+        for i, doc_keys in enumerate(self.keys):
+            for key in doc_keys & keys:
+                holders[key].add(i)
+        return holders
 
     def blank(self, chrome: frozenset[str] | set[str]) -> tuple[list[str], tuple[Boilerplate, ...]]:
         """The texts with the ``chrome`` lines blanked, and what was stripped (most frequent first)."""

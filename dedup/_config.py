@@ -81,7 +81,8 @@ class DetectorConfig:
         A line is chrome when it occurs in at least this many documents of a scan...
     boilerplate_max_share : float
         ...and most of those documents have at most this share of their words in
-        recurring lines (otherwise they are copies of one text, whose lines must stay).
+        recurring lines (otherwise they are copies of one text, whose lines must stay),
+        and most of them are not derived from one another without those lines.
 
     Examples
     --------

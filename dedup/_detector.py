@@ -346,11 +346,17 @@ class Detector:
         ids, texts, times = _documents(docs)
         c = self.config
         boilerplate: tuple[Boilerplate, ...] = ()
-        if c.strip_boilerplate:
+        if not c.strip_boilerplate:
+            found = self._find(texts)
+        else:
             lines = Lines(texts)
-            chrome = known_chrome() | lines.recurring(c.boilerplate_min_docs, c.boilerplate_max_share)
-            texts, boilerplate = lines.blank(chrome)
-        found = self._find(texts)
+            recurring = lines.recurring(c.boilerplate_min_docs, c.boilerplate_max_share)
+            texts, boilerplate = lines.blank(known_chrome() | recurring)
+            found = self._find(texts)
+            copied = lines.held_by_copies(recurring, [(i, j) for i, j, _, _ in found])
+            if copied:  # compare again with the copied lines put back
+                texts, boilerplate = lines.blank(known_chrome() | (recurring - copied))
+                found = self._find(texts)
         derived, links = self._explain(ids, texts, times, found)
         return ScanResult(derived, star_groups(ids, links), boilerplate)
 

@@ -71,3 +71,13 @@ def test_stripping_keeps_offsets_into_the_given_texts():
 def test_stripping_can_be_turned_off():
     assert Detector(strip_boilerplate=False).scan([("a", "Share.\nTroops left.")]).boilerplate == ()
     assert Detector().scan([("a", "Share.\nTroops left.")]).boilerplate == (Boilerplate("Share.", 1),)
+
+
+def test_a_line_copied_into_several_derived_documents_is_kept():
+    first, *rest = ARTICLE.split("\n\n")
+    copies = [(f"copy-{k}", "\n\n".join([first, *(f"{p.strip()} (Update {k}.)" for p in rest)])) for k in range(3)]
+    result = Detector().scan([("source", ARTICLE), *copies])
+    assert result.boilerplate == ()
+    assert len(result.pairs) == 6
+    first_passage = result.pairs[0].passages[0]
+    assert ARTICLE[first_passage.a_start : first_passage.a_end] == first.strip()
