@@ -26,7 +26,6 @@ REASONS = {
     Evidence.TIMESTAMP: "published first",
     Evidence.DATELINE: "wire dateline",
     Evidence.CONTAINMENT: "contains the other's material",
-    Evidence.NONE: "not determined",
 }
 
 
@@ -95,6 +94,8 @@ def _count(n: int, noun: str) -> str:
 def _source_phrase(source: str | None, evidence: Evidence) -> str:
     if source is None:
         return "source not determined"
+    if evidence is Evidence.NONE:  # a group whose pairs all left the direction open
+        return f"around {source} (no original named)"
     return f"source {source} ({REASONS[evidence]})"
 
 
@@ -217,7 +218,7 @@ def _html(result: ScanResult, skipped: Sequence[tuple[str, str]], texts: Mapping
             links.append(f'<a href="#pair-{n}">{_esc(member)}</a>' if n else _esc(member))
         parts.append(
             f'<p id="{_esc(g.id)}"><b>{_esc(g.source)}</b> <span class="muted">({_esc(g.id)}, '
-            f"source: {_esc(REASONS[g.evidence])})</span> → {', '.join(links)}</p>"
+            f"{_esc(_source_phrase(g.source, g.evidence))})</span> → {', '.join(links)}</p>"
         )
     if result.pairs:
         parts.append("<h2>Pairs</h2>")
