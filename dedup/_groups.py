@@ -57,9 +57,9 @@ class Group:
     documents : tuple of str
         The source first, then the derived documents in input order.
     evidence : Evidence
-        The strongest evidence that named the source in one of the group's pairs;
-        ``NONE`` when every pair's direction was open and the source is simply the
-        best-linked document.
+        The weakest evidence that named the source in the group's pairs with it;
+        ``NONE`` when one of them left the direction open, and the source is then
+        just the best-linked document.
     """
 
     id: str
@@ -98,7 +98,7 @@ def star_groups(ids: Sequence[str], links: Sequence[Link]) -> tuple[Group, ...]:
             if other not in members and members <= linked[other]:
                 members.add(other)
         if members:
-            evidence = min((k.evidence for k in own if _other(k, center) in members), key=STRENGTH.__getitem__)
+            evidence = max((k.evidence for k in own if _other(k, center) in members), key=STRENGTH.__getitem__)
             candidates.append((center, frozenset(members | {center}), evidence))
 
     kept: list[tuple[int, frozenset[int], Evidence]] = []

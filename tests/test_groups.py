@@ -86,12 +86,13 @@ def test_a_weak_link_between_two_stories_does_not_merge_them():
 
 
 def test_copies_named_by_strong_evidence_share_their_source_s_group_even_if_unrelated():
+    # Excerpts of two halves of one article do not match each other, but the evidence says they share a source.
     links = [Link(0, 1, 0, Evidence.TIMESTAMP, 0.5), Link(0, 2, 0, Evidence.DATELINE, 0.5)]
     [group] = star_groups(["long", "first half", "second half"], links)
     assert (group.source, group.documents, group.evidence) == (
         "long",
         ("long", "first half", "second half"),
-        Evidence.TIMESTAMP,
+        Evidence.DATELINE,  # the weaker of the two
     )
 
 
