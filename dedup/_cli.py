@@ -132,7 +132,7 @@ def _progress(message: str) -> None:
 def _scan(args: argparse.Namespace) -> int:
     from ._detector import Detector
     from ._exceptions import ConfigError, MissingDependencyError, MissingPathError
-    from ._io import MAX_BYTES, Document, ReadOptions, read_folder, read_jsonl
+    from ._io import MAX_BYTES, Document, ReadOptions, bounded_lines, read_folder, read_jsonl
     from ._report import render
 
     skipped: list[tuple[str, str]] = []
@@ -159,7 +159,7 @@ def _scan(args: argparse.Namespace) -> int:
             suffixes, args.max_bytes or MAX_BYTES, args.text_field, args.id_field, args.time_from, args.time_field
         )
         reader = (
-            read_jsonl(sys.stdin.buffer, "-", options, on_skip)
+            read_jsonl(bounded_lines(sys.stdin.buffer, options.max_bytes), "-", options, on_skip)
             if args.source == "-"
             else read_folder(args.source, options, on_skip)
         )

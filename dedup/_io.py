@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from types import ModuleType
+from typing import BinaryIO
 
 from ._config import check_int
 from ._exceptions import ConfigError, InputError, MissingDependencyError, MissingPathError
@@ -178,6 +179,19 @@ def parse_time(value: object) -> float:
     raise ValueError(f"not a time: {value!r:.40}")
 
 
+def bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes]:
+    """The lines of a binary stream, a line longer than ``limit`` bytes cut to ``limit + 1``.
+
+    The rest of an over-long line is read in pieces and dropped, so that one huge line
+    cannot take all memory.
+    """
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(limit + 1)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
 def read_jsonl(stream: Iterable[bytes], name: str, options: ReadOptions, on_skip: OnSkip = warn) -> Iterator[Document]:
     """The documents of a JSON lines stream, one JSON object per line.
 
@@ -195,7 +209,7 @@ def read_jsonl(stream: Iterable[bytes], name: str, options: ReadOptions, on_skip
     for number, line in enumerate(stream, 1):
         where = f"{name}:{number}"
         if len(line) > options.max_bytes:
-            on_skip(where, f"skipped: larger than {options.max_bytes} bytes ({len(line)})")
+            on_skip(where, f"skipped: longer than {options.max_bytes} bytes")
             continue
         if not line.strip():
             continue
@@ -300,7 +314,7 @@ def _read_file(name: str, path: Path, options: ReadOptions, on_skip: OnSkip) -> 
     lower = name.lower()
     if lower.endswith(JSONL_SUFFIXES):
         with open(path, "rb") as stream:
-            yield from read_jsonl(stream, name, options, on_skip)
+            yield from read_jsonl(bounded_lines(stream, options.max_bytes), name, options, on_skip)
     elif lower.endswith(WARC_SUFFIXES):
         yield from read_warc(path, name, options, on_skip)
     elif lower.endswith(HTML_SUFFIXES):

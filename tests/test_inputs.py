@@ -13,7 +13,7 @@ import pytest
 
 from dedup import MissingDependencyError
 from dedup._cli import main
-from dedup._io import ReadOptions, read_folder
+from dedup._io import ReadOptions, bounded_lines, read_folder
 
 from .conftest import SEEDS
 
@@ -199,3 +199,15 @@ def test_pages_without_main_text_are_skipped_with_a_warning(tmp_path, capsys):
     (tmp_path / "empty.html").write_text("<html><head><title>Video</title></head><body></body></html>", "utf-8")
     assert main(["scan", str(tmp_path)]) == 0
     assert "empty.html: skipped: no main text found" in capsys.readouterr().err
+
+
+def test_json_lines_longer_than_max_bytes_are_skipped_with_a_warning(tmp_path, capsys):
+    rows = [{"id": "long", "text": "word " * 5000}, {"id": "short", "text": "Troops left Karabakh."}]
+    (tmp_path / "feed.jsonl").write_text(jsonl(rows), "utf-8")
+    assert main(["scan", str(tmp_path), "--max-bytes", "1000", "--id-field", "id"]) == 0
+    assert capsys.readouterr().err == "dedup: warning: feed.jsonl:1: skipped: longer than 1000 bytes\n"
+
+
+def test_an_over_long_line_is_cut_and_the_next_line_read_whole():
+    stream = io.BytesIO(b"x" * 50 + b"\n" + b'{"text": "ok"}\n' + b"y" * 30)
+    assert list(bounded_lines(stream, 20)) == [b"x" * 21, b'{"text": "ok"}\n', b"y" * 21]
