@@ -87,7 +87,10 @@ class Lines:
         self.keys = [{key for _, _, key in doc if key} for doc in self.lines]
 
     def recurring(self, min_docs: int, max_share: float) -> set[str]:
-        """Keys of the lines that recur as chrome (see the module's description)."""
+        """Keys of the lines in ``min_docs`` documents or more, most of which have text of their own.
+
+        These are chrome unless :meth:`held_by_copies` finds them shared by derived documents.
+        """
         counts = Counter(key for keys in self.keys for key in keys)
         recurring = {key for key, n in counts.items() if n >= min_docs}
         own_text = [
