@@ -1,4 +1,4 @@
-"""The command line: ``python -m dedup scan FOLDER`` and ``python -m dedup eval KIND PATH``.
+"""The command line: ``python -m dedup scan SOURCE`` and ``python -m dedup eval KIND PATH``.
 
 Results go to stdout; warnings, errors and progress to stderr (progress only when stderr
 is a terminal). Exit status: 0 when the command ran, 1 with ``--fail-on-duplicates`` when
@@ -29,6 +29,7 @@ def _fraction(text: str) -> float:
 
 def _parser() -> argparse.ArgumentParser:
     from ._eval import READERS
+    from ._io import SUFFIXES, TIME_SOURCES
     from ._report import FORMATS
 
     parser = argparse.ArgumentParser(prog="dedup", description="Find near-duplicate, syndicated and paraphrased text.")
@@ -38,18 +39,24 @@ def _parser() -> argparse.ArgumentParser:
     scan = commands.add_parser(
         "scan",
         help="find duplicate and derived pairs among the files of a folder",
-        description="Read the .txt and .md files under FOLDER (recursively) and report every pair of "
+        description="Read the documents under SOURCE (recursively): text files (.txt, .md), web pages "
+        "(.html, .htm; main text only), JSON lines (.jsonl: one document per line) and web archives "
+        "(.warc, .warc.gz); SOURCE '-' reads JSON lines from standard input. Report every pair of "
         "documents that are exact copies, near-duplicates (edited, truncated or wrapped copies) or "
-        "paraphrases of each other, and the groups the pairs form. Independent texts on the same "
-        "subject are not reported.",
+        "paraphrases of each other, with their aligned passages and likely original, and the story "
+        "groups they form around their sources. Independent texts on the same subject are not reported. "
+        "Page chrome (lines such as 'Share.' and lines recurring across unrelated pages) is stripped first.",
     )
-    scan.add_argument("folder", metavar="FOLDER", help="folder to scan (a single file is also accepted)")
+    scan.add_argument(
+        "source", metavar="SOURCE", help="folder or file to scan, or '-' for JSON lines on standard input"
+    )
     scan.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
-        help="output format: a readable table (text, default), one JSON document with pairs "
-        "and groups (json), one JSON object per pair (jsonl), or one CSV row per pair (csv)",
+        help="output format: a readable report (text, default), one JSON document with pairs and "
+        "jdupes-style matchSets (json), one JSON object per pair (jsonl), one CSV row per pair (csv), "
+        "or a self-contained web page showing each pair side by side (html)",
     )
     scan.add_argument(
         "--fail-on-duplicates",
@@ -58,16 +65,47 @@ def _parser() -> argparse.ArgumentParser:
     )
     scan.add_argument(
         "--extensions",
-        default=".txt,.md",
+        default=",".join(SUFFIXES),
         metavar="LIST",
-        help="comma-separated file suffixes to read (default: .txt,.md)",
+        help=f"comma-separated file suffixes to read (default: {','.join(SUFFIXES)})",
     )
     scan.add_argument(
         "--max-bytes",
         type=int,
         default=None,
         metavar="N",
-        help="skip files larger than N bytes, with a warning (default: 20 MiB)",
+        help="skip files, JSON lines and archive records larger than N bytes, with a warning (default: 20 MiB)",
+    )
+    scan.add_argument(
+        "--text-field",
+        default="text",
+        metavar="NAME",
+        help="field of a JSON line holding the document's text (default: text)",
+    )
+    scan.add_argument(
+        "--id-field",
+        default=None,
+        metavar="NAME",
+        help="field of a JSON line holding the document's id (default: none; documents are named FILE:LINE)",
+    )
+    scan.add_argument(
+        "--time-from",
+        choices=TIME_SOURCES,
+        default="field",
+        help="where publication times, which name the original of a pair, come from: a JSON line's time "
+        "field (field, default), the files' modification times (mtime), or nowhere (none)",
+    )
+    scan.add_argument(
+        "--time-field",
+        default=None,
+        metavar="NAME",
+        help="field of a JSON line holding its publication time, POSIX seconds or ISO 8601 "
+        "(default: published, else timestamp)",
+    )
+    scan.add_argument(
+        "--keep-boilerplate",
+        action="store_true",
+        help="do not strip page chrome before comparing",
     )
 
     evaluate = commands.add_parser(
@@ -103,8 +141,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    """Threshold overrides given on the command line."""
+    """Detector settings given on the command line."""
     given = {"paraphrase_score": args.paraphrase_score, "near_duplicate_containment": args.near_duplicate_containment}
+    if getattr(args, "keep_boilerplate", False):
+        given["strip_boilerplate"] = False
     return {name: value for name, value in given.items() if value is not None}
 
 
@@ -115,8 +155,8 @@ def _progress(message: str) -> None:
 
 def _scan(args: argparse.Namespace) -> int:
     from ._detector import Detector
-    from ._exceptions import MissingPathError
-    from ._io import MAX_BYTES, read_folder
+    from ._exceptions import ConfigError, MissingDependencyError, MissingPathError
+    from ._io import MAX_BYTES, Document, ReadOptions, bounded_lines, read_folder, read_jsonl
     from ._report import render
 
     skipped: list[tuple[str, str]] = []
@@ -127,17 +167,28 @@ def _scan(args: argparse.Namespace) -> int:
 
     suffixes = tuple("." + s.strip().lstrip(".") for s in args.extensions.split(",") if s.strip())
     try:
-        docs = []
-        for n, doc in enumerate(read_folder(args.folder, suffixes, on_skip, args.max_bytes or MAX_BYTES), 1):
-            docs.append(doc)
+        options = ReadOptions(
+            suffixes, args.max_bytes or MAX_BYTES, args.text_field, args.id_field, args.time_from, args.time_field
+        )
+        reader = (
+            read_jsonl(bounded_lines(sys.stdin.buffer, options.max_bytes), "-", options, on_skip)
+            if args.source == "-"
+            else read_folder(args.source, options, on_skip)
+        )
+        docs: dict[str, Document] = {}
+        for n, doc in enumerate(reader, 1):
+            if doc[0] in docs:
+                on_skip(doc[0], "skipped: a document with this id was read before")
+            else:
+                docs[doc[0]] = doc
             if n % 100 == 0:
-                _progress(f"read {n} files")
-    except MissingPathError as err:
+                _progress(f"read {n} documents")
+    except (ConfigError, MissingPathError, MissingDependencyError) as err:
         print(f"dedup: error: {err}", file=sys.stderr)
         return EXIT_USAGE
     _progress(f"comparing {len(docs)} documents\n")
-    result = Detector(**_settings(args)).scan(docs)
-    sys.stdout.write(render(result, args.format, skipped))
+    result = Detector(**_settings(args)).scan(docs.values())
+    sys.stdout.write(render(result, args.format, skipped, {doc_id: text for doc_id, text, _ in docs.values()}))
     return EXIT_FOUND if args.fail_on_duplicates and result.pairs else EXIT_OK
 
 

@@ -66,6 +66,25 @@ class DetectorConfig:
         the longer one reaches this.
     paraphrase_score : float
         A pair is a ``paraphrase`` when its rewrite score reaches this.
+    passage_similarity : float
+        Sentences of a derived pair are aligned as passages when the rarity-weighted
+        Dice similarity of their content words reaches this.
+    source_margin : float
+        The original of a pair is named from content when the two texts' shares of
+        aligned material differ by at least this (see :class:`~dedup.Evidence`).
+    keep_text : bool
+        Keep each added document's text, so that :meth:`~dedup.Detector.add` and
+        :meth:`~dedup.Detector.query` matches carry aligned passages. Costs the memory
+        of the texts.
+    strip_boilerplate : bool
+        :meth:`~dedup.Detector.scan` blanks page chrome before comparing: common chrome
+        lines, and lines recurring across the batch as below.
+    boilerplate_min_docs : int
+        A line is chrome when it occurs in at least this many documents of a scan...
+    boilerplate_max_share : float
+        ...and most of those documents have at most this share of their words in
+        recurring lines (otherwise they are copies of one text, whose lines must stay),
+        and most of them are not derived from one another without those lines.
 
     Examples
     --------
@@ -85,14 +104,21 @@ class DetectorConfig:
     containment_ngram: int = 3
     near_duplicate_containment: float = 0.5
     paraphrase_score: float = 0.3
+    passage_similarity: float = 0.4
+    source_margin: float = 0.1
+    keep_text: bool = False
+    strip_boilerplate: bool = True
+    boilerplate_min_docs: int = 3
+    boilerplate_max_share: float = 0.5
 
     def __post_init__(self) -> None:
         check_int("num_perm", self.num_perm, 1, 4096)
         check_int("seed", self.seed, 0, 2**32 - 1)
         check_scheme(self.scheme)
         check_int("ngram", self.ngram, 1, 16)
-        if not isinstance(self.stopwords, bool):
-            raise ConfigError(f"stopwords must be True or False, got {self.stopwords!r}")
+        for name in ("stopwords", "keep_text", "strip_boilerplate"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"{name} must be True or False, got {getattr(self, name)!r}")
         check_int("bands", self.bands, 1)
         check_int("rows", self.rows, 1)
         if self.bands * self.rows > self.num_perm:
@@ -100,7 +126,16 @@ class DetectorConfig:
                 f"bands * rows must not exceed num_perm, got {self.bands} * {self.rows} > {self.num_perm}"
             )
         check_int("containment_ngram", self.containment_ngram, 1, 16)
-        for name in ("candidate_overlap", "candidate_cosine", "near_duplicate_containment", "paraphrase_score"):
+        check_int("boilerplate_min_docs", self.boilerplate_min_docs, 2)
+        for name in (
+            "candidate_overlap",
+            "candidate_cosine",
+            "near_duplicate_containment",
+            "paraphrase_score",
+            "passage_similarity",
+            "source_margin",
+            "boilerplate_max_share",
+        ):
             check_fraction(name, getattr(self, name))
 
     def replace(self, **changes: Any) -> DetectorConfig:

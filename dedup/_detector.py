@@ -4,6 +4,10 @@
 
     text -> tokens -> shingle hashes -> signature -> candidates -> scores -> verdicts
          _tokenize     _shingle        _minhash      _lsh         _rerank   _verdict
+
+A scan first strips page chrome (``_boilerplate``) and then explains what it found:
+aligned passages (``_align``), the likely original of each pair (``_source``) and
+story groups around sources (``_groups``).
 """
 
 from __future__ import annotations
@@ -15,15 +19,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
+from ._align import Passage, Sentences
+from ._boilerplate import Boilerplate, Lines, known_chrome
 from ._config import DetectorConfig
 from ._exceptions import InputError
+from ._groups import Group, Link, star_groups
 from ._hashing import U32
 from ._lsh import LSHIndex, pairs_sharing_keys
 from ._minhash import MinHasher, batches, check_texts
 from ._rerank import Profiles, Scores
+from ._source import Evidence, check_timestamp, original_of, wire_dateline
 from ._tokenize import I64, U8, Tokens, tokenize
 from ._verdict import RANK, Verdict, decide
 
@@ -40,21 +46,45 @@ class Match:
         What the two texts are to each other.
     scores : Scores
         The evidence, for re-thresholding.
+    passages : tuple of Passage
+        The aligned passages, in order, ``a`` offsets into the queried text and ``b``
+        offsets into the matched document's; empty unless the detector keeps texts
+        (``keep_text=True``).
     """
 
     doc_id: str
     verdict: Verdict
     scores: Scores
+    passages: tuple[Passage, ...] = ()
 
 
 @dataclass(frozen=True)
 class Pair:
-    """A pair found by :meth:`Detector.scan`; ``a`` came before ``b`` in the input."""
+    """A pair found by :meth:`Detector.scan`; ``a`` came before ``b`` in the input.
+
+    Attributes
+    ----------
+    a, b : str
+        The two document ids.
+    verdict : Verdict
+        What the two texts are to each other.
+    scores : Scores
+        The evidence, for re-thresholding.
+    passages : tuple of Passage
+        The aligned passages, in order, with offsets into ``a``'s and ``b``'s texts.
+    source : str or None
+        ``a`` or ``b``, whichever is the likely original; ``None`` when nothing tells.
+    evidence : Evidence
+        What named ``source``.
+    """
 
     a: str
     b: str
     verdict: Verdict
     scores: Scores
+    passages: tuple[Passage, ...] = ()
+    source: str | None = None
+    evidence: Evidence = Evidence.NONE
 
 
 @dataclass(frozen=True)
@@ -65,13 +95,16 @@ class ScanResult:
     ----------
     pairs : tuple of Pair
         Every pair with a verdict, in input order of ``a`` then ``b``.
-    groups : tuple of tuple of str
-        Connected groups of documents joined by pairs, each in input order, ordered by
-        their first document.
+    groups : tuple of Group
+        Story groups: each a source and the documents derived from it, in the input
+        order of their sources (see :class:`Group`).
+    boilerplate : tuple of Boilerplate
+        The page chrome stripped before comparing, most frequent first.
     """
 
     pairs: tuple[Pair, ...]
-    groups: tuple[tuple[str, ...], ...]
+    groups: tuple[Group, ...]
+    boilerplate: tuple[Boilerplate, ...] = ()
 
 
 def _check_id(doc_id: object) -> str:
@@ -83,6 +116,27 @@ def _check_id(doc_id: object) -> str:
 #: Threads that compute signatures in a batch scan.
 WORKERS = min(2, os.cpu_count() or 1)
 _PAIRS_PER_RERANK = 50_000  # candidate pairs whose documents are profiled together
+
+
+def _documents(docs: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[str], list[float | None]]:
+    """The ids, texts and timestamps of a batch of ``(doc_id, text[, timestamp])`` tuples."""
+    check_texts(docs)
+    ids: list[str] = []
+    texts: list[str] = []
+    times: list[float | None] = []
+    for item in docs:
+        if isinstance(item, str) or not isinstance(item, tuple) or len(item) not in (2, 3):
+            raise TypeError(f"documents must be (doc_id, text) or (doc_id, text, timestamp) tuples, got {item!r:.60}")
+        if not isinstance(item[1], str):
+            raise TypeError(f"text of {item[0]!r:.60} is a {type(item[1]).__name__}, expected str")
+        ids.append(_check_id(item[0]))
+        texts.append(item[1])
+        times.append(check_timestamp(item[2]) if len(item) == 3 else None)
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        duplicate = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        raise InputError(f"document id {duplicate!r} occurs more than once")
+    return ids, texts, times
 
 
 class Detector:
@@ -113,6 +167,7 @@ class Detector:
         self._ids: list[str | None] = []  # by slot; None once removed
         self._slots: dict[str, int] = {}
         self._tokens: list[tuple[U32, U8]] = []  # by slot
+        self._texts: list[str | None] = []  # by slot, with keep_text
         self._signatures = np.zeros((0, c.num_perm), dtype=np.uint32)
         self._sizes = np.zeros(0, dtype=np.int64)  # distinct shingles per slot
 
@@ -133,7 +188,7 @@ class Detector:
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         tokens = tokenize([text])
         signature = self.minhasher.signatures_of(tokens)
-        return self._matches(tokens, signature[0], self._size_of(tokens))
+        return self._matches(tokens, signature[0], self._size_of(tokens), text)
 
     def add(self, doc_id: str, text: str) -> list[Match]:
         """Index ``text`` as ``doc_id`` and return its matches among earlier documents."""
@@ -145,7 +200,7 @@ class Detector:
         tokens = tokenize([text])
         signature = self.minhasher.signatures_of(tokens)
         size = self._size_of(tokens)
-        matches = self._matches(tokens, signature[0], size)
+        matches = self._matches(tokens, signature[0], size, text)
         slot = int(self._index.insert(self._index.keys(signature), live=np.array([size > 0]))[0])
         if slot >= len(self._signatures):
             capacity = max(64, 2 * len(self._signatures))
@@ -155,6 +210,7 @@ class Detector:
         self._sizes[slot] = size
         self._ids.append(doc_id)
         self._tokens.append((tokens.hashes, tokens.flags))
+        self._texts.append(text if self.config.keep_text else None)
         self._slots[doc_id] = slot
         return matches
 
@@ -164,6 +220,7 @@ class Detector:
         self._index.remove(slot)
         self._ids[slot] = None
         self._tokens[slot] = (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
+        self._texts[slot] = None
 
     def _id_at(self, slot: int) -> str:
         doc_id = self._ids[slot]
@@ -173,7 +230,7 @@ class Detector:
     def _size_of(self, tokens: Tokens) -> int:
         return int(self._distinct_counts(*self.minhasher.shingles(tokens))[0])
 
-    def _matches(self, tokens: Tokens, signature: U32, size: int) -> list[Match]:
+    def _matches(self, tokens: Tokens, signature: U32, size: int, text: str) -> list[Match]:
         if size == 0:
             return []
         slots = self._index.query(self._index.keys(signature[None, :])[0])
@@ -186,8 +243,20 @@ class Detector:
         left = np.zeros(len(slots), dtype=np.int64)
         right = np.arange(1, len(slots) + 1, dtype=np.int64)
         found = self._rerank(Profiles(batch, self.config), left, right, estimates)
-        matches = [Match(self._id_at(int(slots[j - 1])), verdict, scores) for _, j, verdict, scores in found]
+        matched = [int(slots[j - 1]) for _, j, _, _ in found]
+        passages = self._passages_of(text, matched)
+        matches = [
+            Match(self._id_at(slot), verdict, scores, aligned)
+            for slot, (_, _, verdict, scores), aligned in zip(matched, found, passages, strict=True)
+        ]
         return sorted(matches, key=lambda m: (RANK[m.verdict], -m.scores.rewrite, m.doc_id))
+
+    def _passages_of(self, text: str, slots: list[int]) -> list[tuple[Passage, ...]]:
+        """The passages of ``text`` aligned with each kept document, if texts are kept."""
+        if not slots or not self.config.keep_text:
+            return [()] * len(slots)
+        sentences = Sentences([text, *(self._texts[slot] or "" for slot in slots)])
+        return [sentences.align(0, k, self.config.passage_similarity) for k in range(1, len(slots) + 1)]
 
     @staticmethod
     def _overlap(jaccard: np.ndarray, size_a: int | I64, size_b: I64) -> np.ndarray:
@@ -251,24 +320,42 @@ class Detector:
 
     # -- a batch ------------------------------------------------------------------------
 
-    def scan(self, docs: Iterable[tuple[str, str]]) -> ScanResult:
-        """Find all pairs among a batch of ``(doc_id, text)`` documents.
+    def scan(self, docs: Iterable[tuple[str, str] | tuple[str, str, float | None]]) -> ScanResult:
+        """Find all pairs and story groups among a batch of documents.
 
-        The batch is compared with itself only; the index is neither read nor changed.
+        Documents are ``(doc_id, text)`` or ``(doc_id, text, timestamp)`` tuples, the
+        timestamp in POSIX seconds or ``None``; timestamps help name the original of
+        each pair. Page chrome is stripped first (``strip_boilerplate``), so the
+        verdicts of a scan can differ from :meth:`compare` on pages with chrome. The
+        batch is compared with itself only; the index is neither read nor changed.
+
+        Examples
+        --------
+        >>> wire = "MOSCOW (AP) — Russian forces are leaving Karabakh, officials said on Wednesday."
+        >>> copy = "Russian forces are leaving Karabakh, officials said on Wednesday."
+        >>> pair = Detector().scan([("copy", copy), ("wire", wire)]).pairs[0]
+        >>> pair.source, pair.evidence.value, [(p.a_start, p.a_end, p.b_start, p.b_end) for p in pair.passages]
+        ('wire', 'dateline', [(0, 65, 0, 79)])
         """
-        check_texts(docs)
-        ids: list[str] = []
-        texts: list[str] = []
-        for item in docs:
-            if isinstance(item, str) or not isinstance(item, tuple) or len(item) != 2:
-                raise TypeError(f"documents must be (doc_id, text) tuples, got {item!r:.60}")
-            ids.append(_check_id(item[0]))
-            texts.append(item[1])
-        if len(set(ids)) != len(ids):
-            seen: set[str] = set()
-            duplicate = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
-            raise InputError(f"document id {duplicate!r} occurs more than once")
+        ids, texts, times = _documents(docs)
+        c = self.config
+        boilerplate: tuple[Boilerplate, ...] = ()
+        if not c.strip_boilerplate:
+            found = self._find(texts)
+        else:
+            lines = Lines(texts)
+            recurring = lines.recurring(c.boilerplate_min_docs, c.boilerplate_max_share)
+            texts, boilerplate = lines.blank(known_chrome() | recurring)
+            found = self._find(texts)
+            copied = lines.held_by_copies(recurring, [(i, j) for i, j, _, _ in found])
+            if copied:  # compare again with the copied lines put back
+                texts, boilerplate = lines.blank(known_chrome() | (recurring - copied))
+                found = self._find(texts)
+        derived, links = self._explain(ids, texts, times, found)
+        return ScanResult(derived, star_groups(ids, links), boilerplate)
 
+    def _find(self, texts: list[str]) -> list[tuple[int, int, Verdict, Scores]]:
+        """The pairs of a batch with a verdict: ``(i, j, verdict, scores)`` with ``i < j``."""
         tokens, signatures, sizes = self._fingerprint(texts)
         gate = self.config.candidate_overlap
         # The low byte of each signature value: it agrees wherever the full value does, so a
@@ -294,8 +381,32 @@ class Detector:
             profiles = Profiles(tokens.subset(docs), self.config)
             for i, j, verdict, scores in self._rerank(profiles, local[:, 0], local[:, 1], estimates):
                 found.append((int(docs[i]), int(docs[j]), verdict, scores))
-        result_pairs = tuple(Pair(ids[i], ids[j], v, s) for i, j, v, s in found)
-        return ScanResult(result_pairs, self._groups(ids, [(i, j) for i, j, _, _ in found]))
+        return found
+
+    def _explain(
+        self, ids: list[str], texts: list[str], times: list[float | None], found: list[tuple[int, int, Verdict, Scores]]
+    ) -> tuple[tuple[Pair, ...], list[Link]]:
+        """The pairs with their passages and originals, and the links that groups are made of."""
+        involved = sorted({d for i, j, _, _ in found for d in (i, j)})
+        position = {d: k for k, d in enumerate(involved)}
+        sentences = Sentences([texts[d] for d in involved])
+        datelines = {d: wire_dateline(texts[d]) for d in involved}
+        pairs, links = [], []
+        for i, j, verdict, scores in found:
+            passages = sentences.align(position[i], position[j], self.config.passage_similarity)
+            shares = (
+                sentences.aligned_share(position[i], [p.a_start for p in passages]),
+                sentences.aligned_share(position[j], [p.b_start for p in passages]),
+            )
+            which, evidence = original_of(
+                (times[i], times[j]), (datelines[i], datelines[j]), shares, self.config.source_margin
+            )
+            original = None if which is None else (i, j)[which]
+            pairs.append(
+                Pair(ids[i], ids[j], verdict, scores, passages, None if original is None else ids[original], evidence)
+            )
+            links.append(Link(i, j, original, evidence, scores.rewrite))
+        return tuple(pairs), links
 
     def _fingerprint(self, texts: list[str]) -> tuple[Tokens, U32, I64]:
         """Tokens, signatures and distinct-shingle counts of texts, batches spread over the cores."""
@@ -320,15 +431,3 @@ class Detector:
         keys = np.sort((doc << np.uint64(32)) | hashes.astype(np.uint64))
         first = np.concatenate((np.ones(min(len(keys), 1), dtype=bool), keys[1:] != keys[:-1]))
         return np.bincount((keys[first] >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
-
-    @staticmethod
-    def _groups(ids: list[str], edges: list[tuple[int, int]]) -> tuple[tuple[str, ...], ...]:
-        if not edges:
-            return ()
-        rows, cols = np.array(edges).T
-        graph = sparse.coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(len(ids), len(ids)))
-        _, labels = connected_components(graph, directed=False)
-        members: dict[int, list[int]] = {}
-        for doc in sorted(set(rows.tolist()) | set(cols.tolist())):
-            members.setdefault(int(labels[doc]), []).append(doc)
-        return tuple(tuple(ids[d] for d in group) for group in sorted(members.values()))

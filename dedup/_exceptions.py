@@ -2,10 +2,11 @@
 
 ::
 
-    DedupError                 base class: catch this to catch everything below
-    ├── ConfigError            a parameter is out of range (also a ValueError)
-    └── InputError             input that cannot be processed (also a ValueError)
-        └── MissingPathError   a file or folder to read does not exist
+    DedupError                   base class: catch this to catch everything below
+    ├── ConfigError              a parameter is out of range (also a ValueError)
+    ├── InputError               input that cannot be processed (also a ValueError)
+    │   └── MissingPathError     a file or folder to read does not exist
+    └── MissingDependencyError   an optional extra is needed and not installed (also an ImportError)
 
 A ``TypeError`` is raised, unwrapped, where an argument has the wrong type, such as a
 single string passed where an iterable of documents is expected.
@@ -26,3 +27,7 @@ class InputError(DedupError, ValueError):
 
 class MissingPathError(InputError, FileNotFoundError):
     """A file or folder given to read does not exist."""
+
+
+class MissingDependencyError(DedupError, ImportError):
+    """Reading some input needs an optional extra that is not installed; the message names it."""

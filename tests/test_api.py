@@ -50,10 +50,12 @@ def test_a_string_where_documents_are_expected_is_a_type_error():
 
 
 def test_scan_items_must_be_id_text_tuples():
-    with pytest.raises(TypeError, match=r"\(doc_id, text\) tuples"):
+    with pytest.raises(TypeError, match=r"\(doc_id, text\) or \(doc_id, text, timestamp\) tuples"):
         Detector().scan(["a", "b"])
 
 
 def test_non_string_text_is_a_type_error():
     with pytest.raises(TypeError, match="text must be a str, got bytes"):
         Detector().add("x", b"bytes")
+    with pytest.raises(TypeError, match="text of 'x' is a bytes, expected str"):
+        Detector().scan([("x", b"bytes")])
