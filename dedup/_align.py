@@ -91,7 +91,7 @@ def sentence_spans(text: str) -> I64:
     for m in _BREAK.finditer(text):
         following = m.group(1)
         if following is not None:
-            word = _LAST_WORD.search(text, 0, m.start())
+            word = _LAST_WORD.search(text, max(0, m.start() - 64), m.start())
             previous = word.group(1).casefold() if word else ""
             if following.islower() or previous in _ABBREVIATIONS or (len(previous) == 1 and previous.isalpha()):
                 continue
