@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
-#: Bytes of text (tokeniser) or shingles (signatures) from which a batch uses a kernel.
+#: Bytes of text (tokeniser), shingles (signatures) or cells (alignment) from which a
+#: kernel is used.
 MIN_BYTES = 1 << 18
 MIN_SHINGLES = 1 << 15
+MIN_CELLS = 1 << 12
 
 
 @functools.cache
@@ -104,7 +106,25 @@ def _compiled() -> dict[str, Callable[..., Any]] | None:
                     if x < row[i]:
                         row[i] = x
 
-    return {"tokens": tokens, "affine32": affine32}
+    @numba.njit(nogil=True, cache=False)
+    def weighted_lcs(a, b, weights_a):  # type: ignore[no-untyped-def]
+        best = np.zeros(len(b) + 1)
+        for i in range(len(a)):
+            token, weight = a[i], weights_a[i]
+            diagonal = 0.0  # best[j - 1] of the previous row
+            left = 0.0  # best[j - 1] of this row
+            for j in range(1, len(b) + 1):
+                above = best[j]
+                value = above
+                if b[j - 1] == token and diagonal + weight > value:
+                    value = diagonal + weight
+                if left > value:
+                    value = left
+                best[j] = value
+                diagonal, left = above, value
+        return best[len(b)]
+
+    return {"tokens": tokens, "affine32": affine32, "weighted_lcs": weighted_lcs}
 
 
 def available() -> bool:
@@ -129,3 +149,10 @@ def affine32(hashes: Any, bounds: Any, a: Any, b: Any, out: Any) -> None:
     kernels = _compiled()
     assert kernels is not None
     kernels["affine32"](hashes, bounds, a, b, out)
+
+
+def weighted_lcs(a: Any, b: Any, weights_a: Any) -> float:
+    """Total weight of a heaviest common subsequence (see ``_rerank.weighted_lcs``)."""
+    kernels = _compiled()
+    assert kernels is not None
+    return float(kernels["weighted_lcs"](a, b, weights_a))

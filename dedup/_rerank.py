@@ -26,6 +26,7 @@ import numpy.typing as npt
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
+from . import _kernels
 from ._config import DetectorConfig
 from ._hashing import U32
 from ._rarity import F32, idf
@@ -109,6 +110,8 @@ def weighted_lcs(a: U32, b: U32, weights_a: F32 | None = None) -> float:
     b = b[np.isin(b, a)]
     if len(a) == 0:
         return 0.0
+    if _kernels.available() and len(a) * len(b) >= _kernels.MIN_CELLS:
+        return _kernels.weighted_lcs(a, b, wa)
     best = np.zeros(len(b) + 1)
     for token, w in zip(a.tolist(), wa.tolist(), strict=True):
         diagonal = best[:-1] + (b == token) * w
