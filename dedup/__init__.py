@@ -12,6 +12,7 @@ from ._config import DetectorConfig
 from ._detector import Detector, Match, Pair, ScanResult
 from ._exceptions import ConfigError, DedupError, InputError, MissingDependencyError, MissingPathError
 from ._groups import Group
+from ._io import SkippedFileWarning, read_folder
 from ._minhash import MinHasher
 from ._normalize import normalize
 from ._rerank import Scores
@@ -37,7 +38,9 @@ __all__ = [
     "Passage",
     "ScanResult",
     "Scores",
+    "SkippedFileWarning",
     "Verdict",
     "align",
     "normalize",
+    "read_folder",
 ]
