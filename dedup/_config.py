@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,10 @@ class DetectorConfig:
         the longer one reaches this.
     paraphrase_score : float
         A pair is a ``paraphrase`` when its rewrite score reaches this.
+    max_age : float or None
+        Seconds a timestamped document stays indexed: adding a document with a timestamp
+        forgets those more than ``max_age`` older than it (a news cycle). ``None`` keeps
+        every document.
 
     Examples
     --------
@@ -83,6 +88,7 @@ class DetectorConfig:
     containment_ngram: int = 3
     near_duplicate_containment: float = 0.5
     paraphrase_score: float = 0.3
+    max_age: float | None = None
 
     def __post_init__(self) -> None:
         check_int("num_perm", self.num_perm, 1, 4096)
@@ -100,6 +106,12 @@ class DetectorConfig:
         check_int("containment_ngram", self.containment_ngram, 1, 16)
         for name in ("candidate_overlap", "candidate_cosine", "near_duplicate_containment", "paraphrase_score"):
             check_fraction(name, getattr(self, name))
+        if self.max_age is not None and (
+            isinstance(self.max_age, bool)
+            or not isinstance(self.max_age, (int, float))
+            or not 0 < self.max_age < math.inf
+        ):
+            raise ConfigError(f"max_age must be a positive number of seconds or None, got {self.max_age!r}")
 
     def replace(self, **changes: Any) -> DetectorConfig:
         """Return a copy with ``changes`` applied (and validated)."""

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,11 +20,12 @@ from scipy.sparse.csgraph import connected_components
 
 from ._config import DetectorConfig
 from ._exceptions import InputError
-from ._hashing import U32
-from ._lsh import LSHIndex, pairs_sharing_keys
+from ._hashing import U32, U64
+from ._lsh import band_keys, pairs_sharing_keys
+from ._memory import Documents, MemoryStore, Store
 from ._minhash import MinHasher, batches, check_texts
 from ._rerank import Profiles, Scores
-from ._tokenize import I64, U8, Tokens, tokenize
+from ._tokenize import I64, Tokens, tokenize
 from ._verdict import RANK, Verdict, decide
 
 
@@ -91,6 +94,45 @@ def _join(parts: list[Tokens]) -> Tokens:
     )
 
 
+def _parse_docs(docs: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The ids and texts of a batch of ``(doc_id, text)`` documents; ids must be distinct."""
+    check_texts(docs)
+    ids: list[str] = []
+    texts: list[str] = []
+    for item in docs:
+        if isinstance(item, str) or not isinstance(item, tuple) or len(item) != 2:
+            raise TypeError(f"documents must be (doc_id, text) tuples, got {item!r:.60}")
+        ids.append(_check_id(item[0]))
+        texts.append(item[1])
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        duplicate = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
+        raise InputError(f"document id {duplicate!r} occurs more than once")
+    return ids, texts
+
+
+def _result(ids: list[str], found: list[tuple[int, int, Verdict, Scores]]) -> ScanResult:
+    """The result for pairs ``(i, j, verdict, scores)`` of positions in ``ids``, in order."""
+    found = sorted(((min(i, j), max(i, j), v, s) for i, j, v, s in found), key=lambda f: (f[0], f[1]))
+    pairs = tuple(Pair(ids[i], ids[j], v, s) for i, j, v, s in found)
+    return ScanResult(pairs, Detector._groups(ids, [(i, j) for i, j, _, _ in found]))
+
+
+def _with_indexed(
+    ids: list[str], found: list[tuple[int, int, Verdict, Scores]], indexed: list[tuple[str, int, Verdict, Scores]]
+) -> ScanResult:
+    """The result for pairs within a batch and pairs ``(indexed id, position, ...)`` with the index.
+
+    Indexed documents from outside the batch come first, by id.
+    """
+    outside = sorted({doc_id for doc_id, *_ in indexed} - set(ids))
+    order = outside + ids
+    position = {doc_id: k for k, doc_id in enumerate(order)}
+    shift = len(outside)
+    shifted = [(i + shift, j + shift, v, s) for i, j, v, s in found]
+    return _result(order, shifted + [(position[doc_id], k + shift, v, s) for doc_id, k, v, s in indexed])
+
+
 class Detector:
     """Finds copies, near-duplicates and paraphrases among documents.
 
@@ -115,18 +157,17 @@ class Detector:
         self.config = config.replace(**settings) if settings else config
         c = self.config
         self.minhasher = MinHasher(c.num_perm, c.seed, c.scheme, c.ngram, c.stopwords)
-        self._index = LSHIndex(c.bands, c.rows)
-        self._ids: list[str | None] = []  # by slot; None once removed
-        self._slots: dict[str, int] = {}
-        self._tokens: list[tuple[U32, U8]] = []  # by slot
-        self._signatures = np.zeros((0, c.num_perm), dtype=np.uint32)
-        self._sizes = np.zeros(0, dtype=np.int64)  # distinct shingles per slot
+        self._store: Store = MemoryStore(c.num_perm, c.bands, c.rows)
+        # Guards the store: tokenising, signing and re-ranking run outside it.
+        self._lock = threading.RLock()
 
     def __len__(self) -> int:
-        return len(self._slots)
+        with self._lock:
+            return len(self._store)
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._slots
+        with self._lock:
+            return doc_id in self._store
 
     def __repr__(self) -> str:
         return f"Detector({len(self)} documents)"
@@ -135,64 +176,96 @@ class Detector:
 
     def query(self, text: str) -> list[Match]:
         """The indexed documents that ``text`` matches, strongest first; nothing is stored."""
-        if not isinstance(text, str):
-            raise TypeError(f"text must be a str, got {type(text).__name__}")
-        tokens = tokenize([text])
-        signature = self.minhasher.signatures_of(tokens)
-        return self._matches(tokens, signature[0], self._size_of(tokens))
+        tokens, signature, size = self._sign(text)
+        with self._lock:
+            found = self._store.candidates(self._keys(signature)[0]) if size else None
+        return self._matches(tokens, signature[0], size, found)
 
-    def add(self, doc_id: str, text: str) -> list[Match]:
-        """Index ``text`` as ``doc_id`` and return its matches among earlier documents."""
+    def add(self, doc_id: str, text: str, timestamp: float | None = None) -> list[Match]:
+        """Index ``text`` as ``doc_id`` and return its matches among the other indexed documents.
+
+        Adding an id again replaces its document.
+
+        Parameters
+        ----------
+        doc_id : str
+            The document's id.
+        text : str
+            Its text; only its tokens are kept.
+        timestamp : float, optional
+            Its time in POSIX seconds. With ``max_age`` set, adding a document forgets the
+            documents more than ``max_age`` seconds older than it first. Documents without
+            a timestamp never expire.
+
+        Examples
+        --------
+        >>> det = Detector(max_age=86400)
+        >>> det.add("monday", "Russian peacekeepers began leaving Karabakh.", timestamp=1_700_000_000)
+        []
+        >>> det.add("wednesday", "Flood repairs close the Riverside library.", timestamp=1_700_172_800)
+        []
+        >>> "monday" in det
+        False
+        """
         _check_id(doc_id)
-        if doc_id in self._slots:
-            raise InputError(f"document id {doc_id!r} is already indexed")
-        if not isinstance(text, str):
-            raise TypeError(f"text must be a str, got {type(text).__name__}")
-        tokens = tokenize([text])
-        signature = self.minhasher.signatures_of(tokens)
-        size = self._size_of(tokens)
-        matches = self._matches(tokens, signature[0], size)
-        slot = int(self._index.insert(self._index.keys(signature), live=np.array([size > 0]))[0])
-        if slot >= len(self._signatures):
-            capacity = max(64, 2 * len(self._signatures))
-            self._signatures = np.resize(self._signatures, (capacity, self.config.num_perm))
-            self._sizes = np.resize(self._sizes, capacity)
-        self._signatures[slot] = signature[0]
-        self._sizes[slot] = size
-        self._ids.append(doc_id)
-        self._tokens.append((tokens.hashes, tokens.flags))
-        self._slots[doc_id] = slot
-        return matches
+        if timestamp is not None and (
+            isinstance(timestamp, bool) or not isinstance(timestamp, (int, float)) or not math.isfinite(timestamp)
+        ):
+            raise InputError(f"timestamp must be a finite number of POSIX seconds or None, got {timestamp!r}")
+        tokens, signature, size = self._sign(text)
+        document = Documents.build(
+            [doc_id], signature, np.array([size], dtype=np.int64), [(tokens.hashes, tokens.flags)], [timestamp]
+        )
+        keys = self._keys(signature)
+        max_age = self.config.max_age
+        with self._lock:
+            self._store.put(document, keys)
+            if timestamp is not None and max_age is not None:
+                self._store.expire(timestamp - max_age)
+            found = self._store.candidates(keys[0], exclude=doc_id) if size else None
+        return self._matches(tokens, signature[0], size, found)
 
     def remove(self, doc_id: str) -> None:
         """Forget ``doc_id``; raises ``KeyError`` if it is not indexed."""
-        slot = self._slots.pop(doc_id)
-        self._index.remove(slot)
-        self._ids[slot] = None
-        self._tokens[slot] = (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
+        with self._lock:
+            self._store.remove(doc_id)
 
-    def _id_at(self, slot: int) -> str:
-        doc_id = self._ids[slot]
-        assert doc_id is not None, "the index returned a removed slot"
-        return doc_id
+    def expire(self, before: float) -> list[str]:
+        """Forget the documents whose timestamp is before ``before``; returns their ids, sorted.
 
-    def _size_of(self, tokens: Tokens) -> int:
-        return len(np.unique(self.minhasher.shingles(tokens)[0]))
+        Examples
+        --------
+        >>> det = Detector()
+        >>> det.add("old", "An old story about the harbour.", timestamp=100.0)
+        []
+        >>> det.expire(before=200.0)
+        ['old']
+        """
+        with self._lock:
+            return self._store.expire(before)
 
-    def _matches(self, tokens: Tokens, signature: U32, size: int) -> list[Match]:
-        if size == 0:
+    def _sign(self, text: str) -> tuple[Tokens, U32, int]:
+        """Tokens, signature (one row) and number of distinct shingles of one text."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        tokens = tokenize([text])
+        return tokens, self.minhasher.signatures_of(tokens), len(np.unique(self.minhasher.shingles(tokens)[0]))
+
+    def _keys(self, signatures: U32) -> U64:
+        return band_keys(signatures, self.config.bands, self.config.rows)
+
+    def _matches(self, tokens: Tokens, signature: U32, size: int, found: Documents | None) -> list[Match]:
+        if found is None or size == 0 or not len(found):
             return []
-        slots = self._index.query(self._index.keys(signature[None, :])[0])
-        estimates = np.mean(self._signatures[slots] == signature, axis=1)
-        keep = self._overlap(estimates, size, self._sizes[slots]) >= self.config.candidate_overlap
-        slots, estimates = slots[keep], estimates[keep]
-        if len(slots) == 0:
+        estimates = np.mean(found.signatures == signature, axis=1)
+        keep = np.flatnonzero(self._overlap(estimates, size, found.sizes) >= self.config.candidate_overlap)
+        if len(keep) == 0:
             return []
-        batch = Tokens.concat([(tokens.hashes, tokens.flags)] + [self._tokens[s] for s in slots])
-        left = np.zeros(len(slots), dtype=np.int64)
-        right = np.arange(1, len(slots) + 1, dtype=np.int64)
-        found = self._rerank(Profiles(batch, self.config), left, right, estimates)
-        matches = [Match(self._id_at(int(slots[j - 1])), verdict, scores) for _, j, verdict, scores in found]
+        batch = Tokens.concat([(tokens.hashes, tokens.flags)] + [found.token_arrays(k) for k in keep.tolist()])
+        left = np.zeros(len(keep), dtype=np.int64)
+        right = np.arange(1, len(keep) + 1, dtype=np.int64)
+        ranked = self._rerank(Profiles(batch, self.config), left, right, estimates[keep])
+        matches = [Match(found.ids[keep[j - 1]], verdict, scores) for _, j, verdict, scores in ranked]
         return sorted(matches, key=lambda m: (RANK[m.verdict], -m.scores.rewrite, m.doc_id))
 
     @staticmethod
@@ -257,31 +330,37 @@ class Detector:
 
     # -- a batch ------------------------------------------------------------------------
 
-    def scan(self, docs: Iterable[tuple[str, str]]) -> ScanResult:
+    def scan(self, docs: Iterable[tuple[str, str]], with_index: bool = False) -> ScanResult:
         """Find all pairs among a batch of ``(doc_id, text)`` documents.
 
-        The batch is compared with itself only; the index is neither read nor changed.
+        The index is never changed. It is not read either, unless ``with_index`` asks to
+        pair each document also with the indexed documents it matches; these come first in
+        the result, by id, and an indexed document whose id is in the batch is left out
+        (the batch holds its current version).
+
+        Examples
+        --------
+        >>> det = Detector()
+        >>> det.add("wire", "Flood repairs will close the Riverside library for eighteen months.")
+        []
+        >>> result = det.scan([("copy", "FLOOD REPAIRS WILL CLOSE THE RIVERSIDE LIBRARY FOR EIGHTEEN MONTHS")],
+        ...                   with_index=True)
+        >>> [(p.a, p.b, p.verdict.value) for p in result.pairs]
+        [('wire', 'copy', 'exact')]
         """
-        check_texts(docs)
-        ids: list[str] = []
-        texts: list[str] = []
-        for item in docs:
-            if isinstance(item, str) or not isinstance(item, tuple) or len(item) != 2:
-                raise TypeError(f"documents must be (doc_id, text) tuples, got {item!r:.60}")
-            ids.append(_check_id(item[0]))
-            texts.append(item[1])
-        if len(set(ids)) != len(ids):
-            seen: set[str] = set()
-            duplicate = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
-            raise InputError(f"document id {duplicate!r} occurs more than once")
+        ids, texts = _parse_docs(docs)
 
         parts = [tokenize(batch) for batch in batches(texts)]
         tokens = _join(parts) if parts else tokenize([])
-        signatures = np.concatenate([self.minhasher.signatures_of(p) for p in parts]) if parts else self._signatures[:0]
+        signatures = (
+            np.concatenate([self.minhasher.signatures_of(p) for p in parts])
+            if parts
+            else np.zeros((0, self.config.num_perm), dtype=np.uint32)
+        )
         shingle_hashes, shingle_bounds = self.minhasher.shingles(tokens)
         sizes = self._distinct_counts(shingle_hashes, shingle_bounds)
 
-        keys = self._index.keys(signatures)
+        keys = self._keys(signatures)
         live = sizes > 0
         pairs = pairs_sharing_keys(keys)
         pairs = pairs[live[pairs[:, 0]] & live[pairs[:, 1]]]
@@ -291,8 +370,40 @@ class Detector:
         left, right, estimates = left[keep], right[keep], estimates[keep]
 
         found = self._rerank(Profiles(tokens, self.config), left, right, estimates) if len(left) else []
-        result_pairs = tuple(Pair(ids[i], ids[j], v, s) for i, j, v, s in found)
-        return ScanResult(result_pairs, self._groups(ids, [(i, j) for i, j, _, _ in found]))
+        if not with_index:
+            return _result(ids, found)
+        indexed: list[tuple[str, int, Verdict, Scores]] = []
+        batch_ids = set(ids)
+        for k in range(len(ids)):
+            lo, hi = tokens.bounds[k], tokens.bounds[k + 1]
+            one = Tokens(tokens.hashes[lo:hi], np.array([0, hi - lo], dtype=np.int64), tokens.flags[lo:hi])
+            with self._lock:
+                candidates = self._store.candidates(keys[k]) if sizes[k] else None
+            matches = self._matches(one, signatures[k], int(sizes[k]), candidates)
+            indexed += [(m.doc_id, k, m.verdict, m.scores) for m in matches if m.doc_id not in batch_ids]
+        return _with_indexed(ids, found, indexed)
+
+    def add_many(self, docs: Iterable[tuple[str, str]]) -> ScanResult:
+        """Add a batch of ``(doc_id, text)`` documents, one after the other, like :meth:`add`.
+
+        Returns the pairs each document made with the documents indexed before it,
+        including those earlier in the batch; indexed documents from outside the batch
+        come first in the result, by id.
+
+        Examples
+        --------
+        >>> det = Detector()
+        >>> text = "Flood repairs will close the Riverside library for eighteen months."
+        >>> [(p.a, p.b) for p in det.add_many([("a", text), ("b", text.upper())]).pairs]
+        [('a', 'b')]
+        """
+        ids, texts = _parse_docs(docs)
+        indexed = [
+            (m.doc_id, k, m.verdict, m.scores)
+            for k, (doc_id, text) in enumerate(zip(ids, texts, strict=True))
+            for m in self.add(doc_id, text)
+        ]
+        return _with_indexed(ids, [], indexed)
 
     @staticmethod
     def _distinct_counts(hashes: U32, bounds: I64) -> I64:

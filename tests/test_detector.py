@@ -118,11 +118,15 @@ def test_removed_documents_are_no_longer_matched():
     assert "original" not in det
 
 
-def test_adding_an_id_twice_is_refused():
+def test_adding_an_id_again_replaces_its_document():
     det = Detector()
     det.add("a", ARTICLE)
-    with pytest.raises(InputError, match="'a' is already indexed"):
-        det.add("a", UNRELATED)
+    assert det.add("a", _variants()["edited"]) == []  # its old version is not a match
+    assert len(det) == 1
+    assert [(m.doc_id, m.verdict) for m in det.query(ARTICLE)] == [("a", Verdict.NEAR_DUPLICATE)]
+    det.add("a", UNRELATED)
+    assert det.query(ARTICLE) == []
+    assert [m.doc_id for m in det.query(UNRELATED)] == ["a"]
 
 
 def test_duplicate_ids_in_a_scan_are_refused():
