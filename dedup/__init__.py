@@ -8,7 +8,7 @@
 
 from ._config import DetectorConfig
 from ._detector import Detector, Match, Pair, ScanResult
-from ._exceptions import ConfigError, DedupError, InputError, MissingPathError
+from ._exceptions import ConfigError, DedupError, IndexLoadError, InputError, MissingPathError
 from ._minhash import MinHasher
 from ._normalize import normalize
 from ._rerank import Scores
@@ -21,6 +21,7 @@ __all__ = [
     "DedupError",
     "Detector",
     "DetectorConfig",
+    "IndexLoadError",
     "InputError",
     "Match",
     "MinHasher",

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from . import _persist as persist
 from ._config import DetectorConfig
 from ._exceptions import InputError
 from ._hashing import U32, U64
@@ -327,6 +329,53 @@ class Detector:
         sets = {n: float(v[0]) for n, v in profiles.set_scores(one, two).items()}
         estimate = float(np.mean(signatures[0] == signatures[1]))
         return self._judge(profiles, 0, 1, sets, estimate, full=True)
+
+    # -- persistence --------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Save the index to the folder ``path``, atomically.
+
+        The folder holds ``.npy`` arrays and a JSON manifest with the settings and a checksum
+        of every file; a process killed while saving leaves the previous save loadable. See
+        ``docs/persistence.md``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> det = Detector()
+        >>> det.add("wire", "Flood repairs will close the Riverside library for eighteen months.")
+        []
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     det.save(folder)
+        ...     loaded = Detector.load(folder)
+        >>> [m.doc_id for m in loaded.query("FLOOD REPAIRS WILL CLOSE THE RIVERSIDE LIBRARY FOR EIGHTEEN MONTHS")]
+        ['wire']
+        """
+        with self._lock:
+            documents = self._store.documents()
+        persist.save(path, self.config, documents)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], config: DetectorConfig | None = None, **settings: Any) -> Detector:
+        """A detector with the index saved in the folder ``path``.
+
+        It has the saved settings, or ``config`` and ``settings`` where given: thresholds,
+        banding and ``max_age`` may change, the settings the signatures depend on
+        (``num_perm``, ``seed``, ``scheme``, ``ngram``, ``stopwords``) may not.
+
+        Raises
+        ------
+        MissingPathError
+            If there is no folder ``path``.
+        IndexLoadError
+            If the index is corrupted, truncated or edited, or was made by an incompatible
+            version of dedup or with incompatible settings; the message says which.
+        """
+        stored, documents = persist.load(path)
+        where = f"the index {os.fspath(path)}"
+        det = cls(persist.settle_config(stored, config, settings, persist.SIGNATURE_SETTINGS, where))
+        det._store.put(documents, det._keys(documents.signatures))
+        return det
 
     # -- a batch ------------------------------------------------------------------------
 
