@@ -333,16 +333,17 @@ def load(path: str | os.PathLike[str]) -> tuple[DetectorConfig, Documents]:
         count = manifest.get("documents")
         if not isinstance(files, dict) or not isinstance(count, int) or count < 0:
             raise IndexLoadError(f"{folder / MANIFEST} does not describe its files")
-        try:
-            ids = json.loads(_read_file(folder, files.get("ids"), "ids"))
-        except ValueError:
-            ids = None
+        ids_data = _read_file(folder, files.get("ids"), "ids")
         signatures = _read_array(folder, files, "signatures", (count, config.num_perm))
         sizes = _read_array(folder, files, "sizes", (count,))
         hashes = _read_array(folder, files, "token_hashes", (None,))
         flags = _read_array(folder, files, "token_flags", (len(hashes),))
         bounds = _read_array(folder, files, "token_bounds", (count + 1,))
         timestamps = _read_array(folder, files, "timestamps", (count,))
+    try:
+        ids = json.loads(ids_data)
+    except ValueError:
+        ids = None
     if (
         not isinstance(ids, list)
         or len(ids) != count
