@@ -377,6 +377,43 @@ class Detector:
         det._store.put(documents, det._keys(documents.signatures))
         return det
 
+    @classmethod
+    def connect(
+        cls,
+        redis: Any = "redis://127.0.0.1:6379/0",
+        prefix: str = "dedup",
+        config: DetectorConfig | None = None,
+        **settings: Any,
+    ) -> Detector:
+        """A detector whose index lives in a Redis server, shared by every process connected to it.
+
+        Needs the ``redis`` extra (``pip install "dedup[redis]"``). The first process to
+        use ``prefix`` records its settings there; the others use them, and may set their
+        own thresholds and ``max_age`` but not other signature or banding settings. See
+        ``docs/persistence.md`` for what is atomic.
+
+        Parameters
+        ----------
+        redis : str or redis.Redis
+            A ``redis://`` URL or a client (which must return bytes).
+        prefix : str
+            Prefix of the index's keys: one server can hold several indexes.
+        config, **settings
+            Settings, as for :class:`Detector`.
+
+        Raises
+        ------
+        IndexLoadError
+            If the index under ``prefix`` was made with other signature or banding
+            settings, or by an incompatible version of dedup.
+        """
+        from ._redis import RedisStore
+
+        store, agreed = RedisStore.open(redis, prefix, config, settings)
+        det = cls(agreed)
+        det._store = store
+        return det
+
     # -- a batch ------------------------------------------------------------------------
 
     def scan(self, docs: Iterable[tuple[str, str]], with_index: bool = False) -> ScanResult:
