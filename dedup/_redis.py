@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 #: banding, whose keys are stored.
 SHARED_SETTINGS = (*SIGNATURE_SETTINGS, "bands", "rows")
 _FIELDS = (b"sig", b"size", b"hashes", b"flags", b"ts")
-_BATCH = 256  # documents fetched per round trip when reading them all
 
 
 def _encode(doc_id: str) -> bytes:
@@ -186,17 +185,7 @@ class RedisStore:
         return self._fetch(sorted(found))
 
     def documents(self) -> Documents:
-        ids = self._client.zrange(self._ids, 0, -1)
-        parts = [self._fetch(ids[lo : lo + _BATCH]) for lo in range(0, len(ids), _BATCH)]
-        if not parts:
-            return Documents.empty(self._num_perm)
-        return Documents.build(
-            [i for p in parts for i in p.ids],
-            np.concatenate([p.signatures for p in parts]),
-            np.concatenate([p.sizes for p in parts]),
-            [p.token_arrays(k) for p in parts for k in range(len(p))],
-            np.concatenate([p.timestamps for p in parts]),
-        )
+        return self._fetch(self._client.zrange(self._ids, 0, -1))
 
     def _fetch(self, ids: Iterable[bytes]) -> Documents:
         """The documents stored under ``ids``, in that order; those removed meanwhile are left out."""
