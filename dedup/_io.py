@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -62,13 +63,18 @@ def read_text(
     """Read one text file; raises :class:`InputError` saying why it cannot be used."""
     label = name or os.fspath(path)
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise InputError(f"larger than {max_bytes} bytes ({size})")
-        with open(path, "rb") as f:
+        # Non-blocking, so that opening a named pipe cannot hang; it is then refused below.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as f:
+            status = os.fstat(f.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                raise InputError("not a regular file")
+            if status.st_size > max_bytes:
+                raise InputError(f"larger than {max_bytes} bytes ({status.st_size})")
             data = f.read(max_bytes + 1)
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}") from None
+    if len(data) > max_bytes:  # it grew after fstat
+        raise InputError(f"larger than {max_bytes} bytes")
     text = decode(data, label, on_skip)
     if not text.strip():
         raise InputError("empty")

@@ -1,13 +1,10 @@
 """The Redis backend against a real redis-server started on 127.0.0.1 for these tests."""
 
 import json
-import shutil
-import socket
 import subprocess
 import sys
 import textwrap
 import threading
-import time
 
 import pytest
 
@@ -16,43 +13,6 @@ from dedup import ConfigError, Detector, IndexLoadError, Verdict
 from .test_detector import ARTICLE, UNRELATED, _variants
 from .test_lifecycle import story
 from .test_persist import ROOT, answers
-
-
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory):
-    """The URL of a fresh redis-server, or a skip saying why there is none."""
-    redis = pytest.importorskip("redis", reason="the redis client is not installed: pip install -e '.[dev]'")
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed: apt-get install redis-server (.ci/run does)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-    with subprocess.Popen([*command, "--dir", str(folder)], stdout=subprocess.DEVNULL) as process:
-        url = f"redis://127.0.0.1:{port}/0"
-        client = redis.Redis.from_url(url)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    process.kill()
-                    pytest.skip(f"redis-server did not start on 127.0.0.1:{port}")
-                time.sleep(0.05)
-        yield client, url
-        client.close()
-        process.terminate()
-
-
-@pytest.fixture
-def redis_url(redis_server):
-    client, url = redis_server
-    client.flushdb()
-    return url
 
 
 def test_workers_share_one_index_and_answer_like_a_local_detector(redis_url, seeds):
