@@ -18,6 +18,8 @@ def normalize(text: str) -> str:
     >>> normalize("Ｆｕｌｌ-width ﬁle, STRASSE")
     'full-width file, strasse'
     """
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return text.casefold()
+    if text.isascii():
+        return text.casefold()
+    # Case folding can leave text that is not in NFKC form (a Greek iota subscript after a
+    # combining mark), so normalise again: normalising twice then changes nothing.
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
