@@ -32,18 +32,26 @@ def warn(path: str, reason: str) -> None:
     warnings.warn(f"{path}: {reason}", SkippedFileWarning, stacklevel=3)
 
 
+def _is_utf16(data: bytes) -> bool:
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def _check_not_binary(data: bytes) -> None:
+    if b"\x00" in data[:_SNIFF]:
+        raise InputError("binary file (contains NUL bytes)")
+
+
 def decode(data: bytes, path: str, on_skip: OnSkip = warn) -> str:
     """Text of a file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252.
 
     Raises :class:`InputError` for binary data.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _is_utf16(data):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as err:
             raise InputError(f"invalid UTF-16: {err.reason}") from None
-    if b"\x00" in data[:_SNIFF]:
-        raise InputError("binary file (contains NUL bytes)")
+    _check_not_binary(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -70,7 +78,10 @@ def read_text(
                 raise InputError("not a regular file")
             if status.st_size > max_bytes:
                 raise InputError(f"larger than {max_bytes} bytes ({status.st_size})")
-            data = f.read(max_bytes + 1)
+            data = f.read(_SNIFF)
+            if not _is_utf16(data):  # a binary file is refused before the rest is read
+                _check_not_binary(data)
+            data += f.read(max_bytes + 1 - len(data))
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}") from None
     if len(data) > max_bytes:  # it grew after fstat
