@@ -33,7 +33,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, fields
 from importlib import resources
 from pathlib import Path
@@ -181,23 +181,28 @@ class _HashingWriter:
         return self.file.write(data)
 
 
-def _write(folder: Path, name: str, content: np.ndarray | bytes) -> dict[str, Any]:
-    """Write an array (as ``.npy``) or JSON bytes, flushed to disk and renamed to its digest."""
+def _write(folder: Path, dump: Callable[[_HashingWriter], object]) -> tuple[Path, str]:
+    """A temporary file in ``folder`` written through ``dump``, flushed to disk, and its SHA-256."""
     with tempfile.NamedTemporaryFile(dir=folder, prefix=_TEMPORARY_PREFIX, delete=False) as raw:
         try:
             writer = _HashingWriter(raw)
-            if isinstance(content, bytes):
-                writer.write(content)
-            else:  # streamed in chunks, so a large array is not copied into one buffer
-                np.save(writer, content, allow_pickle=False)
+            dump(writer)
             raw.flush()
             os.fsync(raw.fileno())
         except BaseException:
             os.unlink(raw.name)
             raise
-    digest = writer.sha256.hexdigest()
+    return Path(raw.name), writer.sha256.hexdigest()
+
+
+def _write_data(folder: Path, name: str, content: np.ndarray | bytes) -> dict[str, Any]:
+    """Write an array (as ``.npy``, streamed in chunks) or JSON bytes under a name made of its digest."""
+    if isinstance(content, bytes):
+        temporary, digest = _write(folder, lambda f: f.write(content))
+    else:
+        temporary, digest = _write(folder, lambda f: np.save(f, content, allow_pickle=False))
     file = f"{name}-{digest[:16]}.{'json' if isinstance(content, bytes) else 'npy'}"
-    os.replace(raw.name, folder / file)
+    os.replace(temporary, folder / file)
     return {"file": file, "sha256": digest, "bytes": (folder / file).stat().st_size}
 
 
@@ -246,17 +251,15 @@ def save(path: str | os.PathLike[str], config: DetectorConfig, documents: Docume
         "timestamps": documents.timestamps,
     }
     with _locked(folder, exclusive=True):
-        files = {name: _write(folder, name, array.astype(ARRAYS[name], copy=False)) for name, array in arrays.items()}
-        files["ids"] = _write(folder, "ids", json.dumps(list(documents.ids)).encode("ascii"))
+        files = {
+            name: _write_data(folder, name, array.astype(ARRAYS[name], copy=False)) for name, array in arrays.items()
+        }
+        files["ids"] = _write_data(folder, "ids", json.dumps(list(documents.ids)).encode("ascii"))
         _fsync_folder(folder)  # the data files are in place before a manifest names them
         manifest = {**header(config), "documents": len(documents), "files": files}
         manifest["checksum"] = _checksum(manifest)
         text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-        with tempfile.NamedTemporaryFile("w", dir=folder, prefix=_TEMPORARY_PREFIX, delete=False) as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(f.name, folder / MANIFEST)
+        os.replace(_write(folder, lambda f: f.write(text.encode()))[0], folder / MANIFEST)
         _fsync_folder(folder)
         named = {entry["file"] for entry in files.values()}
         for p in folder.iterdir():
@@ -291,15 +294,17 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
 def _read_file(folder: Path, entry: Any, name: str) -> bytes:
     """The bytes of the data file that a manifest entry names, checked against its digest."""
-    file = entry.get("file") if isinstance(entry, dict) else None
+    file, size = (entry.get("file"), entry.get("bytes")) if isinstance(entry, dict) else (None, None)
     if not isinstance(file, str) or not _DATA_FILE.fullmatch(file) or not file.startswith(name + "-"):
         raise IndexLoadError(f"{folder / MANIFEST} names no valid file for {name}")
+    if not isinstance(size, int):
+        raise IndexLoadError(f"{folder / MANIFEST} records no size for {file}")
     try:
         with open(folder / file, "rb") as f:
-            data = f.read(entry.get("bytes", 0) + 1)
+            data = f.read(size + 1)
     except OSError as err:
         raise IndexLoadError(f"{folder / file}: cannot read: {err.strerror or err}") from None
-    if len(data) != entry.get("bytes") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+    if len(data) != size or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
         raise IndexLoadError(f"{folder / file} is corrupted or truncated: it does not match its checksum")
     return data
 

@@ -17,6 +17,24 @@ def story(k: int) -> str:
     return f"Report {k}: " + " ".join(f"w{k}x{j}" for j in range(40)) + "."
 
 
+def run_in_threads(worker, count):
+    """Run ``worker(t)`` for ``t`` in ``range(count)``, each in a thread; the exceptions they raised."""
+    errors = []
+
+    def guarded(t):
+        try:
+            worker(t)
+        except Exception as err:  # returned: an exception in a thread would be lost
+            errors.append(err)
+
+    threads = [threading.Thread(target=guarded, args=(t,)) for t in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 def test_documents_older_than_max_age_expire_as_newer_ones_arrive():
     det = Detector(max_age=2 * DAY)
     det.add("monday", ARTICLE, timestamp=0.0)
@@ -96,27 +114,18 @@ def test_answers_are_the_same_after_compaction():
 def test_many_threads_adding_querying_and_removing_leave_a_consistent_index():
     det = Detector()
     det.add("wire", ARTICLE)
-    errors = []
     reported = []
 
     def worker(t: int) -> None:
-        try:
-            for k in range(30):
-                doc_id = f"t{t}-{k}"
-                det.add(doc_id, story(100 * t + k))
-                assert [m.doc_id for m in det.query(story(100 * t + k))] == [doc_id]
-                if k % 3 == 0:
-                    det.remove(doc_id)
-            reported.extend(m.doc_id for m in det.add(f"copy{t}", _variants()["edited"]))
-        except Exception as err:  # reported below: an exception in a thread would be lost
-            errors.append(err)
+        for k in range(30):
+            doc_id = f"t{t}-{k}"
+            det.add(doc_id, story(100 * t + k))
+            assert [m.doc_id for m in det.query(story(100 * t + k))] == [doc_id]
+            if k % 3 == 0:
+                det.remove(doc_id)
+        reported.extend(m.doc_id for m in det.add(f"copy{t}", _variants()["edited"]))
 
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_in_threads(worker, 8) == []
     expected = {"wire"} | {f"copy{t}" for t in range(8)} | {f"t{t}-{k}" for t in range(8) for k in range(30) if k % 3}
     assert set(det._store.documents().ids) == expected and len(det) == len(expected)
     for t in range(8):

@@ -4,14 +4,13 @@ import json
 import subprocess
 import sys
 import textwrap
-import threading
 
 import pytest
 
 from dedup import ConfigError, Detector, IndexLoadError, Verdict
 
 from .test_detector import ARTICLE, UNRELATED, _variants
-from .test_lifecycle import story
+from .test_lifecycle import run_in_threads, story
 from .test_persist import ROOT, answers
 
 
@@ -89,23 +88,14 @@ def test_a_client_that_decodes_replies_is_refused(redis_url):
 
 def test_threads_sharing_a_connected_detector_leave_a_consistent_index(redis_url):
     det = Detector.connect(redis_url)
-    errors = []
 
     def worker(t: int) -> None:
-        try:
-            for k in range(10):
-                det.add(f"t{t}-{k}", story(100 * t + k))
-                if k % 2:
-                    det.remove(f"t{t}-{k}")
-        except Exception as err:  # reported below: an exception in a thread would be lost
-            errors.append(err)
+        for k in range(10):
+            det.add(f"t{t}-{k}", story(100 * t + k))
+            if k % 2:
+                det.remove(f"t{t}-{k}")
 
-    threads = [threading.Thread(target=worker, args=(t,)) for t in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_in_threads(worker, 6) == []
     assert set(det._store.documents().ids) == {f"t{t}-{k}" for t in range(6) for k in range(0, 10, 2)}
     assert [m.doc_id for m in det.query(story(508))] == ["t5-8"]
 
