@@ -83,6 +83,11 @@ def _check_id(doc_id: object) -> str:
     return doc_id
 
 
+def _check_time(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(f"{name} must be a finite number of POSIX seconds, got {value!r}")
+
+
 def _join(parts: list[Tokens]) -> Tokens:
     """One batch from consecutive batches."""
     if len(parts) == 1:
@@ -210,10 +215,8 @@ class Detector:
         False
         """
         _check_id(doc_id)
-        if timestamp is not None and (
-            isinstance(timestamp, bool) or not isinstance(timestamp, (int, float)) or not math.isfinite(timestamp)
-        ):
-            raise InputError(f"timestamp must be a finite number of POSIX seconds or None, got {timestamp!r}")
+        if timestamp is not None:
+            _check_time("timestamp", timestamp)
         tokens, signature, size = self._sign(text)
         document = Documents.build(
             [doc_id], signature, np.array([size], dtype=np.int64), [(tokens.hashes, tokens.flags)], [timestamp]
@@ -243,6 +246,7 @@ class Detector:
         >>> det.expire(before=200.0)
         ['old']
         """
+        _check_time("before", before)
         with self._lock:
             return self._store.expire(before)
 

@@ -124,9 +124,9 @@ class RedisStore:
             timestamp = float(documents.timestamps[i])
             if not np.isnan(timestamp):
                 fields[b"ts"] = repr(timestamp).encode()
-            self._store(_encode(doc_id), fields, timestamp, indexed=bool(documents.sizes[i] > 0))
+            self._replace(_encode(doc_id), fields, timestamp, indexed=bool(documents.sizes[i] > 0))
 
-    def _store(self, doc_id: bytes, fields: dict[bytes, bytes], timestamp: float, indexed: bool) -> None:
+    def _replace(self, doc_id: bytes, fields: dict[bytes, bytes], timestamp: float, indexed: bool) -> None:
         order = self._client.incr(self._prefix + b"seq")
 
         def replace(pipe: Any) -> None:

@@ -65,6 +65,8 @@ def test_expire_forgets_what_is_older_and_returns_it_sorted():
 def test_a_timestamp_must_be_a_finite_number(timestamp):
     with pytest.raises(InputError, match="timestamp must be a finite number of POSIX seconds"):
         Detector().add("a", ARTICLE, timestamp=timestamp)
+    with pytest.raises(InputError, match="before must be a finite number of POSIX seconds"):
+        Detector().expire(before=timestamp)
 
 
 @pytest.mark.parametrize("max_age", [0, -1.0, float("inf"), "1d"])
