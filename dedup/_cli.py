@@ -2,7 +2,7 @@
 
 Results go to stdout; warnings, errors and progress to stderr (progress only when stderr
 is a terminal). Exit status: 0 when the command ran, 1 with ``--fail-on-duplicates`` when
-anything was found, 2 on a usage error or an index that cannot be used.
+anything was found, 2 on a usage error or an index that cannot be read or written.
 """
 
 from __future__ import annotations
@@ -292,6 +292,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return _scan(args) if args.command == "scan" else _index(args)
-    except (_Failed, InputError) as err:
+    except (_Failed, InputError, OSError) as err:  # OSError: an index that cannot be written
         print(f"dedup: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -105,6 +105,7 @@ def test_a_corrupted_index_is_an_error_naming_the_file(wire, tmp_path):
         (["scan", str(SEEDS), "--index", "/no/such/index"], "no such index folder"),
         (["index", "add", str(SEEDS), str(SEEDS), "--index", "/tmp/x"], "occurs more than once"),
         (["index", "add", str(SEEDS), "--index", str(SEEDS)], "is not empty and is not a dedup index"),
+        (["index", "add", str(SEEDS), "--index", str(SEEDS / SEED_PAIR[0])], "File exists"),
     ],
 )
 def test_unusable_paths_and_indexes_are_errors_with_status_2(args, message):
