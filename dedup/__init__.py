@@ -6,29 +6,46 @@
 []
 """
 
+from ._align import Passage, align
+from ._boilerplate import Boilerplate
 from ._config import DetectorConfig
 from ._detector import Detector, Match, Pair, ScanResult
-from ._exceptions import ConfigError, DedupError, IndexLoadError, InputError, MissingPathError
+from ._exceptions import (
+    ConfigError,
+    DedupError,
+    IndexLoadError,
+    InputError,
+    MissingDependencyError,
+    MissingPathError,
+)
+from ._groups import Group
 from ._minhash import MinHasher
 from ._normalize import normalize
 from ._rerank import Scores
+from ._source import Evidence
 from ._verdict import Verdict
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Boilerplate",
     "ConfigError",
     "DedupError",
     "Detector",
     "DetectorConfig",
+    "Evidence",
+    "Group",
     "IndexLoadError",
     "InputError",
     "Match",
     "MinHasher",
+    "MissingDependencyError",
     "MissingPathError",
     "Pair",
+    "Passage",
     "ScanResult",
     "Scores",
     "Verdict",
+    "align",
     "normalize",
 ]

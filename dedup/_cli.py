@@ -1,8 +1,10 @@
-"""The command line: ``python -m dedup scan FOLDER`` and ``python -m dedup index add|query``.
+"""The command line: ``python -m dedup scan SOURCE``, ``python -m dedup eval KIND PATH`` and
+``python -m dedup index add|query``.
 
 Results go to stdout; warnings, errors and progress to stderr (progress only when stderr
 is a terminal). Exit status: 0 when the command ran, 1 with ``--fail-on-duplicates`` when
-anything was found, 2 on a usage error or an index that cannot be read or written.
+anything was found, 2 on a usage error, input that cannot be read, or an index that
+cannot be read or written.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from ._detector import Detector, ScanResult
+    from ._io import Document, ReadOptions
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -48,6 +51,7 @@ def _positive(text: str) -> int:
 
 def _options() -> dict[str, argparse.ArgumentParser]:
     """Groups of options shared by several commands."""
+    from ._io import SUFFIXES, TIME_SOURCES
     from ._report import FORMATS
 
     output = argparse.ArgumentParser(add_help=False)
@@ -55,8 +59,9 @@ def _options() -> dict[str, argparse.ArgumentParser]:
         "--format",
         choices=FORMATS,
         default="text",
-        help="output format: a readable table (text, default), one JSON document with pairs "
-        "and groups (json), one JSON object per pair (jsonl), or one CSV row per pair (csv)",
+        help="output format: a readable report (text, default), one JSON document with pairs and "
+        "jdupes-style matchSets (json), one JSON object per pair (jsonl), one CSV row per pair (csv), "
+        "or a self-contained web page showing each pair side by side (html)",
     )
     output.add_argument(
         "--fail-on-duplicates",
@@ -66,16 +71,42 @@ def _options() -> dict[str, argparse.ArgumentParser]:
     reading = argparse.ArgumentParser(add_help=False)
     reading.add_argument(
         "--extensions",
-        default=".txt,.md",
+        default=",".join(SUFFIXES),
         metavar="LIST",
-        help="comma-separated file suffixes to read in folders (default: .txt,.md)",
+        help=f"comma-separated file suffixes to read in folders (default: {','.join(SUFFIXES)})",
     )
     reading.add_argument(
         "--max-bytes",
         type=_positive,
         default=None,
         metavar="N",
-        help="skip files larger than N bytes, with a warning (default: 20 MiB)",
+        help="skip files, JSON lines and archive records larger than N bytes, with a warning (default: 20 MiB)",
+    )
+    reading.add_argument(
+        "--text-field",
+        default="text",
+        metavar="NAME",
+        help="field of a JSON line holding the document's text (default: text)",
+    )
+    reading.add_argument(
+        "--id-field",
+        default=None,
+        metavar="NAME",
+        help="field of a JSON line holding the document's id (default: none; documents are named FILE:LINE)",
+    )
+    reading.add_argument(
+        "--time-from",
+        choices=TIME_SOURCES,
+        default="field",
+        help="where publication times, which name the original of a pair, come from: a JSON line's time "
+        "field (field, default), the files' modification times (mtime), or nowhere (none)",
+    )
+    reading.add_argument(
+        "--time-field",
+        default=None,
+        metavar="NAME",
+        help="field of a JSON line holding its publication time, POSIX seconds or ISO 8601 "
+        "(default: published, else timestamp)",
     )
     thresholds = argparse.ArgumentParser(add_help=False)
     thresholds.add_argument(
@@ -83,14 +114,14 @@ def _options() -> dict[str, argparse.ArgumentParser]:
         type=_fraction,
         default=None,
         metavar="X",
-        help="rewrite score from which a pair is a paraphrase (default: the tuned value, or the index's)",
+        help="rewrite score from which a pair is a paraphrase (default: the tuned value, or an index's own)",
     )
     thresholds.add_argument(
         "--near-duplicate-containment",
         type=_fraction,
         default=None,
         metavar="X",
-        help="n-gram containment from which a pair is a near-duplicate (default: the tuned value, or the index's)",
+        help="n-gram containment from which a pair is a near-duplicate (default: the tuned value, or an index's own)",
     )
     index = argparse.ArgumentParser(add_help=False)
     index.add_argument(
@@ -103,29 +134,55 @@ def _options() -> dict[str, argparse.ArgumentParser]:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from ._eval import READERS
+
     shared = _options()
-    parser = argparse.ArgumentParser(
-        prog="dedup",
-        description="Find near-duplicate, syndicated and paraphrased text.",
-    )
+    parser = argparse.ArgumentParser(prog="dedup", description="Find near-duplicate, syndicated and paraphrased text.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
     scan = commands.add_parser(
         "scan",
         parents=[shared["output"], shared["reading"], shared["thresholds"], shared["index"]],
         help="find duplicate and derived pairs among the files of a folder",
-        description="Read the .txt and .md files under FOLDER (recursively) and report every pair of "
+        description="Read the documents under SOURCE (recursively): text files (.txt, .md), web pages "
+        "(.html, .htm; main text only), JSON lines (.jsonl: one document per line) and web archives "
+        "(.warc, .warc.gz); SOURCE '-' reads JSON lines from standard input. Report every pair of "
         "documents that are exact copies, near-duplicates (edited, truncated or wrapped copies) or "
-        "paraphrases of each other, and the groups the pairs form. Independent texts on the same "
-        "subject are not reported. Documents are named by their path relative to FOLDER.",
+        "paraphrases of each other, with their aligned passages and likely original, and the story "
+        "groups they form around their sources. Independent texts on the same subject are not reported. "
+        "Page chrome (lines such as 'Share.' and lines recurring across unrelated pages) is stripped first. "
+        "With --index, the documents are also paired with those of an index.",
     )
-    scan.add_argument("folder", metavar="FOLDER", help="folder to scan (a single file is also accepted)")
+    scan.add_argument(
+        "source", metavar="SOURCE", help="folder or file to scan, or '-' for JSON lines on standard input"
+    )
+    scan.add_argument(
+        "--keep-boilerplate",
+        action="store_true",
+        help="do not strip page chrome before comparing",
+    )
     scan.add_argument(
         "--index",
         metavar="INDEX",
-        help="also pair each file with the documents of this index (a folder made by 'dedup index add', "
+        help="also pair each document with the documents of this index (a folder made by 'dedup index add', "
         "or a redis:// URL), which is not changed",
     )
+
+    evaluate = commands.add_parser(
+        "eval",
+        parents=[shared["thresholds"]],
+        help="measure detection quality on a labelled corpus",
+        description="Run the detector with its defaults (or the thresholds given) on a labelled corpus and "
+        "print precision, recall and F1 per verdict and for derived vs not derived, the gold categories "
+        "against the predicted verdicts, the score distributions per gold category, and the pairs where "
+        "the detector disagrees with the labels. Corpus kinds: clough (Clough & Stevenson's folder), "
+        "semeval (SemEval-2022 Task 8 pairs.csv or its folder), mrpc (the MSR paraphrase TSV or its "
+        'folder), pairs (JSON lines of {"a": text, "b": text, "label": gold}; see docs/quality.md).',
+    )
+    evaluate.add_argument("kind", metavar="KIND", choices=sorted(READERS), help="one of: " + ", ".join(sorted(READERS)))
+    evaluate.add_argument("path", metavar="PATH", help="the corpus file or folder")
+    evaluate.add_argument("--format", choices=("text", "json"), default="text", help="text tables (default) or JSON")
 
     index = commands.add_parser(
         "index",
@@ -137,13 +194,14 @@ def _parser() -> argparse.ArgumentParser:
     add = actions.add_parser(
         "add",
         parents=[shared["output"], shared["reading"], shared["index"]],
-        help="add files to an index and report what they match",
-        description="Add the files PATH... (folders are read recursively) to INDEX, creating it if needed, "
-        "and report the pairs each new document makes with the documents indexed before it. A document's "
-        "id is its path as given (for a folder, the folder joined with the file's relative path); adding "
-        "an id again replaces its document.",
+        help="add documents to an index and report what they match",
+        description="Add the documents under PATH... (folders are read recursively, as by 'dedup scan') to "
+        "INDEX, creating it if needed, and report the pairs each new document makes with the documents "
+        "indexed before it. A file's document is named by its path as given (for a folder, the folder "
+        "joined with the file's relative path); adding an id again replaces its document, and an id read "
+        "twice in one command is added once, with a warning. Publication times are kept with the documents.",
     )
-    add.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to add")
+    add.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to add, or '-' for JSON lines on stdin")
     add.add_argument("--index", required=True, metavar="INDEX", help="index folder or redis:// URL")
     query = actions.add_parser(
         "query",
@@ -170,9 +228,11 @@ def _progress(message: str) -> None:
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    """The thresholds given on the command line."""
-    names = ("paraphrase_score", "near_duplicate_containment")
-    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+    """Detector settings given on the command line."""
+    given = {name: getattr(args, name, None) for name in ("paraphrase_score", "near_duplicate_containment")}
+    if getattr(args, "keep_boilerplate", False):
+        given["strip_boilerplate"] = False
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _open_index(location: str, prefix: str, create: bool, settings: dict[str, Any]) -> Detector:
@@ -192,106 +252,123 @@ def _open_index(location: str, prefix: str, create: bool, settings: dict[str, An
     return Detector.load(location, **settings)
 
 
-class _Files:
-    """Reads the documents of files and folders, reporting the files it skips on stderr."""
+class _Reader:
+    """Reads documents, reporting what it skips on stderr."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
-        from ._io import MAX_BYTES
-
+    def __init__(self) -> None:
         self.skipped: list[tuple[str, str]] = []
-        self.max_bytes = args.max_bytes or MAX_BYTES
-        extensions = getattr(args, "extensions", "")
-        self.suffixes = tuple(
-            s.strip() if s.strip().startswith(".") else "." + s.strip() for s in extensions.split(",") if s.strip()
-        )
 
     def on_skip(self, path: str, reason: str) -> None:
         self.skipped.append((path, reason))
         print(f"dedup: warning: {path}: {reason}", file=sys.stderr)
 
-    def folder(self, folder: str, prefix: str | None = None) -> list[tuple[str, str]]:
-        """``(name, text)`` of the files under ``folder``, named relative to it or joined to ``prefix``."""
-        from ._io import read_folder
+    def documents(self, sources: Sequence[str], args: argparse.Namespace, path_names: bool) -> dict[str, Document]:
+        """The documents of ``sources`` by id, read as the options say; a repeated id is skipped."""
+        from ._io import bounded_lines, read_folder, read_jsonl
 
-        docs = []
-        for n, (name, text) in enumerate(read_folder(folder, self.suffixes, self.on_skip, self.max_bytes), 1):
-            docs.append((name if prefix is None else (Path(prefix) / name).as_posix(), text))
-            if n % 100 == 0:
-                _progress(f"read {n} files")
+        options = self._options(args)
+        docs: dict[str, Document] = {}
+        read = 0
+        for source in sources:
+            reader = (
+                read_jsonl(bounded_lines(sys.stdin.buffer, options.max_bytes), "-", options, self.on_skip)
+                if source == "-"
+                else read_folder(source, options, self.on_skip, path_names)
+            )
+            for doc in reader:
+                if doc[0] in docs:
+                    self.on_skip(doc[0], "skipped: a document with this id was read before")
+                else:
+                    docs[doc[0]] = doc
+                read += 1
+                if read % 100 == 0:
+                    _progress(f"read {read} documents")
         return docs
 
-    def paths(self, paths: Sequence[str]) -> list[tuple[str, str]]:
-        """``(id, text)`` of the files named or found under ``paths``, ids being paths as given."""
-        docs = []
-        for path in paths:
-            if Path(path).is_file():
-                docs += [(path, text) for _, text in self.folder(path)]
-            else:
-                docs += self.folder(path, prefix=path)
-        return docs
+    @staticmethod
+    def _options(args: argparse.Namespace) -> ReadOptions:
+        from ._io import MAX_BYTES, ReadOptions
 
-    def one(self, path: str) -> tuple[str, str]:
-        """``(name, text)`` of one file, or of standard input for ``-``."""
+        suffixes = tuple("." + s.strip().lstrip(".") for s in args.extensions.split(",") if s.strip())
+        return ReadOptions(
+            suffixes, args.max_bytes or MAX_BYTES, args.text_field, args.id_field, args.time_from, args.time_field
+        )
+
+    def one(self, path: str, max_bytes: int | None) -> tuple[str, str]:
+        """``(name, text)`` of one text file, or of standard input for ``-``."""
         from ._exceptions import InputError
-        from ._io import decode, read_text
+        from ._io import MAX_BYTES, decode, read_text
 
+        limit = max_bytes or MAX_BYTES
         try:
             if path == "-":
-                data = sys.stdin.buffer.read(self.max_bytes + 1)
-                if len(data) > self.max_bytes:
-                    raise InputError(f"larger than {self.max_bytes} bytes")
+                data = sys.stdin.buffer.read(limit + 1)
+                if len(data) > limit:
+                    raise InputError(f"larger than {limit} bytes")
                 return "<stdin>", decode(data, "<stdin>", self.on_skip)
-            return path, read_text(path, path, self.on_skip, self.max_bytes)
+            return path, read_text(path, path, self.on_skip, limit)
         except InputError as err:
             raise _Failed(f"{path}: {err}") from None
 
 
-def _report(result: ScanResult, args: argparse.Namespace, skipped: list[tuple[str, str]]) -> int:
+def _report(result: ScanResult, args: argparse.Namespace, reader: _Reader, texts: dict[str, str]) -> int:
     from ._report import render
 
-    sys.stdout.write(render(result, args.format, skipped))
+    sys.stdout.write(render(result, args.format, reader.skipped, texts))
     return EXIT_FOUND if args.fail_on_duplicates and result.pairs else EXIT_OK
 
 
 def _scan(args: argparse.Namespace) -> int:
     from ._detector import Detector
 
-    files = _Files(args)
-    docs = files.folder(args.folder)
+    reader = _Reader()
+    docs = reader.documents([args.source], args, path_names=False)
     _progress(f"comparing {len(docs)} documents\n")
     if args.index is None:
-        detector = Detector(**_settings(args))
+        result = Detector(**_settings(args)).scan(docs.values())
     else:
         detector = _open_index(args.index, args.redis_prefix, create=False, settings=_settings(args))
-    return _report(detector.scan(docs, with_index=args.index is not None), args, files.skipped)
+        result = detector.scan(docs.values(), with_index=True)
+    return _report(result, args, reader, {doc_id: text for doc_id, text, _ in docs.values()})
 
 
 def _index(args: argparse.Namespace) -> int:
-    files = _Files(args)
+    reader = _Reader()
     if args.action == "query":
-        doc = files.one(args.file)
+        doc_id, text = reader.one(args.file, args.max_bytes)
         detector = _open_index(args.index, args.redis_prefix, create=False, settings=_settings(args))
-        return _report(detector.scan([doc], with_index=True), args, files.skipped)
-    docs = files.paths(args.paths)
+        return _report(detector.scan([(doc_id, text)], with_index=True), args, reader, {doc_id: text})
+    docs = reader.documents(args.paths, args, path_names=True)
     detector = _open_index(args.index, args.redis_prefix, create=True, settings={})
     _progress(f"adding {len(docs)} documents\n")
-    result = detector.add_many(docs)
+    result = detector.add_many(docs.values())
     if not args.index.startswith(_REDIS_SCHEMES):
         detector.save(args.index)
-    return _report(result, args, files.skipped)
+    return _report(result, args, reader, {doc_id: text for doc_id, text, _ in docs.values()})
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from ._config import DetectorConfig
+    from ._eval import cases_of, evaluate
+    from ._report import render_evaluation
+
+    evaluation = evaluate(cases_of(args.kind, args.path), args.kind, DetectorConfig(**_settings(args)))
+    sys.stdout.write(render_evaluation(evaluation, args.format))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
-    from ._exceptions import InputError
+    from ._exceptions import DedupError
 
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    commands = {"scan": _scan, "eval": _evaluate, "index": _index}
     try:
-        return _scan(args) if args.command == "scan" else _index(args)
-    except (_Failed, InputError, OSError) as err:  # OSError: an index that cannot be written
+        return commands[args.command](args)
+    except (_Failed, DedupError, OSError) as err:  # OSError: an index that cannot be written
         print(f"dedup: error: {err}", file=sys.stderr)
         return EXIT_USAGE

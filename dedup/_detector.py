@@ -4,6 +4,11 @@
 
     text -> tokens -> shingle hashes -> signature -> candidates -> scores -> verdicts
          _tokenize     _shingle        _minhash      _lsh         _rerank   _verdict
+
+A scan first strips page chrome (``_boilerplate``) and then explains what it found:
+aligned passages (``_align``), the likely original of each pair (``_source``) and
+story groups around sources (``_groups``). Indexed documents live in a store
+(``_memory``, ``_redis``) and are saved and loaded by ``_persist``.
 """
 
 from __future__ import annotations
@@ -11,22 +16,25 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 
 from . import _persist as persist
+from ._align import Passage, Sentences
+from ._boilerplate import Boilerplate, Lines, known_chrome
 from ._config import DetectorConfig
 from ._exceptions import InputError
+from ._groups import Group, Link, star_groups
 from ._hashing import U32, U64
 from ._lsh import band_keys, pairs_sharing_keys
 from ._memory import Documents, MemoryStore, Store
 from ._minhash import MinHasher, batches, check_texts
 from ._rerank import Profiles, Scores
+from ._source import Evidence, check_timestamp, original_of, wire_dateline
 from ._tokenize import I64, Tokens, tokenize
 from ._verdict import RANK, Verdict, decide
 
@@ -43,21 +51,45 @@ class Match:
         What the two texts are to each other.
     scores : Scores
         The evidence, for re-thresholding.
+    passages : tuple of Passage
+        The aligned passages, in order, ``a`` offsets into the queried text and ``b``
+        offsets into the matched document's; empty unless the detector keeps texts
+        (``keep_text=True``).
     """
 
     doc_id: str
     verdict: Verdict
     scores: Scores
+    passages: tuple[Passage, ...] = ()
 
 
 @dataclass(frozen=True)
 class Pair:
-    """A pair found by :meth:`Detector.scan`; ``a`` came before ``b`` in the input."""
+    """A pair found by :meth:`Detector.scan`; ``a`` came before ``b`` in the input.
+
+    Attributes
+    ----------
+    a, b : str
+        The two document ids.
+    verdict : Verdict
+        What the two texts are to each other.
+    scores : Scores
+        The evidence, for re-thresholding.
+    passages : tuple of Passage
+        The aligned passages, in order, with offsets into ``a``'s and ``b``'s texts.
+    source : str or None
+        ``a`` or ``b``, whichever is the likely original; ``None`` when nothing tells.
+    evidence : Evidence
+        What named ``source``.
+    """
 
     a: str
     b: str
     verdict: Verdict
     scores: Scores
+    passages: tuple[Passage, ...] = ()
+    source: str | None = None
+    evidence: Evidence = Evidence.NONE
 
 
 @dataclass(frozen=True)
@@ -68,13 +100,16 @@ class ScanResult:
     ----------
     pairs : tuple of Pair
         Every pair with a verdict, in input order of ``a`` then ``b``.
-    groups : tuple of tuple of str
-        Connected groups of documents joined by pairs, each in input order, ordered by
-        their first document.
+    groups : tuple of Group
+        Story groups: each a source and the documents derived from it, in the input
+        order of their sources (see :class:`Group`).
+    boilerplate : tuple of Boilerplate
+        The page chrome stripped before comparing, most frequent first.
     """
 
     pairs: tuple[Pair, ...]
-    groups: tuple[tuple[str, ...], ...]
+    groups: tuple[Group, ...]
+    boilerplate: tuple[Boilerplate, ...] = ()
 
 
 def _check_id(doc_id: object) -> str:
@@ -88,56 +123,36 @@ def _check_time(name: str, value: object) -> None:
         raise InputError(f"{name} must be a finite number of POSIX seconds, got {value!r}")
 
 
-def _join(parts: list[Tokens]) -> Tokens:
-    """One batch from consecutive batches."""
-    if len(parts) == 1:
-        return parts[0]
-    shifts = np.cumsum([0] + [len(p.hashes) for p in parts[:-1]])
-    bounds = np.concatenate([parts[0].bounds[:1]] + [p.bounds[1:] + s for p, s in zip(parts, shifts, strict=True)])
-    return Tokens(
-        np.concatenate([p.hashes for p in parts]),
-        bounds.astype(np.int64),
-        np.concatenate([p.flags for p in parts]),
-    )
+#: Threads that compute signatures in a batch scan.
+WORKERS = min(2, os.cpu_count() or 1)
+_PAIRS_PER_RERANK = 50_000  # candidate pairs whose documents are profiled together
+
+#: A pair of documents with a verdict: ``(i, j, verdict, scores)``, positions in a batch.
+Found = tuple[int, int, Verdict, Scores]
+#: Documents of the index that one text was compared with, and its verdicts on them as
+#: ``(row of the documents, verdict, scores)``.
+Ranked = tuple[Documents, list[tuple[int, Verdict, Scores]]]
 
 
-def _parse_docs(docs: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
-    """The ids and texts of a batch of ``(doc_id, text)`` documents; ids must be distinct."""
+def _documents(docs: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[str], list[float | None]]:
+    """The ids, texts and timestamps of a batch of ``(doc_id, text[, timestamp])`` tuples."""
     check_texts(docs)
     ids: list[str] = []
     texts: list[str] = []
+    times: list[float | None] = []
     for item in docs:
-        if isinstance(item, str) or not isinstance(item, tuple) or len(item) != 2:
-            raise TypeError(f"documents must be (doc_id, text) tuples, got {item!r:.60}")
+        if isinstance(item, str) or not isinstance(item, tuple) or len(item) not in (2, 3):
+            raise TypeError(f"documents must be (doc_id, text) or (doc_id, text, timestamp) tuples, got {item!r:.60}")
+        if not isinstance(item[1], str):
+            raise TypeError(f"text of {item[0]!r:.60} is a {type(item[1]).__name__}, expected str")
         ids.append(_check_id(item[0]))
         texts.append(item[1])
+        times.append(check_timestamp(item[2]) if len(item) == 3 else None)
     if len(set(ids)) != len(ids):
         seen: set[str] = set()
         duplicate = next(i for i in ids if i in seen or seen.add(i))  # type: ignore[func-returns-value]
         raise InputError(f"document id {duplicate!r} occurs more than once")
-    return ids, texts
-
-
-def _result(ids: list[str], found: list[tuple[int, int, Verdict, Scores]]) -> ScanResult:
-    """The result for pairs ``(i, j, verdict, scores)`` of positions in ``ids``, in order."""
-    found = sorted(((min(i, j), max(i, j), v, s) for i, j, v, s in found), key=lambda f: (f[0], f[1]))
-    pairs = tuple(Pair(ids[i], ids[j], v, s) for i, j, v, s in found)
-    return ScanResult(pairs, Detector._groups(ids, [(i, j) for i, j, _, _ in found]))
-
-
-def _with_indexed(
-    ids: list[str], found: list[tuple[int, int, Verdict, Scores]], indexed: list[tuple[str, int, Verdict, Scores]]
-) -> ScanResult:
-    """The result for pairs within a batch and pairs ``(indexed id, position, ...)`` with the index.
-
-    Indexed documents from outside the batch come first, by id.
-    """
-    outside = sorted({doc_id for doc_id, *_ in indexed} - set(ids))
-    order = outside + ids
-    position = {doc_id: k for k, doc_id in enumerate(order)}
-    shift = len(outside)
-    shifted = [(i + shift, j + shift, v, s) for i, j, v, s in found]
-    return _result(order, shifted + [(position[doc_id], k + shift, v, s) for doc_id, k, v, s in indexed])
+    return ids, texts, times
 
 
 class Detector:
@@ -184,9 +199,8 @@ class Detector:
     def query(self, text: str) -> list[Match]:
         """The indexed documents that ``text`` matches, strongest first; nothing is stored."""
         tokens, signature, size = self._sign(text)
-        with self._lock:
-            found = self._store.candidates(self._keys(signature)[0]) if size else None
-        return self._matches(tokens, signature[0], size, found)
+        found = self._candidates(self._keys(signature)[0], size)
+        return self._matches(text, self._rank(tokens, signature[0], size, found))
 
     def add(self, doc_id: str, text: str, timestamp: float | None = None) -> list[Match]:
         """Index ``text`` as ``doc_id`` and return its matches among the other indexed documents.
@@ -198,7 +212,7 @@ class Detector:
         doc_id : str
             The document's id.
         text : str
-            Its text; only its tokens are kept.
+            Its text; only its tokens are kept, and the text itself with ``keep_text``.
         timestamp : float, optional
             Its time in POSIX seconds. With ``max_age`` set, adding a document forgets the
             documents more than ``max_age`` seconds older than it first. Documents without
@@ -214,21 +228,7 @@ class Detector:
         >>> "monday" in det
         False
         """
-        _check_id(doc_id)
-        if timestamp is not None:
-            _check_time("timestamp", timestamp)
-        tokens, signature, size = self._sign(text)
-        document = Documents.build(
-            [doc_id], signature, np.array([size], dtype=np.int64), [(tokens.hashes, tokens.flags)], [timestamp]
-        )
-        keys = self._keys(signature)
-        max_age = self.config.max_age
-        with self._lock:
-            self._store.put(document, keys)
-            if timestamp is not None and max_age is not None:
-                self._store.expire(timestamp - max_age)
-            found = self._store.candidates(keys[0], exclude=doc_id) if size else None
-        return self._matches(tokens, signature[0], size, found)
+        return self._matches(text, self._add(doc_id, text, timestamp))
 
     def remove(self, doc_id: str) -> None:
         """Forget ``doc_id``; raises ``KeyError`` if it is not indexed."""
@@ -250,29 +250,86 @@ class Detector:
         with self._lock:
             return self._store.expire(before)
 
+    def _add(self, doc_id: str, text: str, timestamp: float | None) -> Ranked:
+        """Store a document, then rank the other indexed documents against it."""
+        _check_id(doc_id)
+        if timestamp is not None:
+            _check_time("timestamp", timestamp)
+        tokens, signature, size = self._sign(text)
+        document = Documents.build(
+            [doc_id],
+            signature,
+            np.array([size], dtype=np.int64),
+            [(tokens.hashes, tokens.flags)],
+            [timestamp],
+            [text if self.config.keep_text else None],
+        )
+        keys = self._keys(signature)
+        max_age = self.config.max_age
+        # Stored and looked up under one lock, so that two copies added at once by two
+        # threads find each other once, not twice.
+        with self._lock:
+            self._store.put(document, keys)
+            if timestamp is not None and max_age is not None:
+                self._store.expire(timestamp - max_age)
+            found = self._candidates(keys[0], size)
+        return self._rank(tokens, signature[0], size, found, exclude=(doc_id,))
+
     def _sign(self, text: str) -> tuple[Tokens, U32, int]:
         """Tokens, signature (one row) and number of distinct shingles of one text."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         tokens = tokenize([text])
-        return tokens, self.minhasher.signatures_of(tokens), len(np.unique(self.minhasher.shingles(tokens)[0]))
+        hashes, bounds = self.minhasher.shingles(tokens)
+        return tokens, self.minhasher.sign(hashes, bounds), int(self._distinct_counts(hashes, bounds)[0])
 
     def _keys(self, signatures: U32) -> U64:
         return band_keys(signatures, self.config.bands, self.config.rows)
 
-    def _matches(self, tokens: Tokens, signature: U32, size: int, found: Documents | None) -> list[Match]:
-        if found is None or size == 0 or not len(found):
-            return []
+    def _candidates(self, keys: U64, size: int) -> Documents:
+        """The indexed documents sharing a band key with ``keys``; none for a text without shingles."""
+        if size == 0:
+            return Documents.empty(self.config.num_perm)
+        with self._lock:
+            return self._store.candidates(keys)
+
+    def _rank(
+        self, tokens: Tokens, signature: U32, size: int, found: Documents, exclude: Collection[str] = ()
+    ) -> Ranked:
+        """The verdicts of one text (its ``tokens``, ``signature`` and ``size``) on candidates ``found``.
+
+        Documents whose ids are in ``exclude`` are left out.
+        """
+        if size == 0 or not len(found):
+            return found, []
         estimates = np.mean(found.signatures == signature, axis=1)
-        keep = np.flatnonzero(self._overlap(estimates, size, found.sizes) >= self.config.candidate_overlap)
-        if len(keep) == 0:
-            return []
-        batch = Tokens.concat([(tokens.hashes, tokens.flags)] + [found.token_arrays(k) for k in keep.tolist()])
-        left = np.zeros(len(keep), dtype=np.int64)
-        right = np.arange(1, len(keep) + 1, dtype=np.int64)
-        ranked = self._rerank(Profiles(batch, self.config), left, right, estimates[keep])
-        matches = [Match(found.ids[keep[j - 1]], verdict, scores) for _, j, verdict, scores in ranked]
+        keep = self._overlap(estimates, size, found.sizes) >= self.config.candidate_overlap
+        if exclude:
+            keep &= np.array([doc_id not in exclude for doc_id in found.ids], dtype=bool)
+        rows = np.flatnonzero(keep)
+        if len(rows) == 0:
+            return found, []
+        batch = Tokens.join([tokens, found.tokens.subset(rows)])
+        left = np.zeros(len(rows), dtype=np.int64)
+        right = np.arange(1, len(rows) + 1, dtype=np.int64)
+        ranked = self._rerank(Profiles(batch, self.config), left, right, estimates[rows])
+        return found, [(int(rows[j - 1]), verdict, scores) for _, j, verdict, scores in ranked]
+
+    def _matches(self, text: str, ranked: Ranked) -> list[Match]:
+        found, verdicts = ranked
+        passages = self._passages_of(text, [found.texts[row] for row, _, _ in verdicts])
+        matches = [
+            Match(found.ids[row], verdict, scores, aligned)
+            for (row, verdict, scores), aligned in zip(verdicts, passages, strict=True)
+        ]
         return sorted(matches, key=lambda m: (RANK[m.verdict], -m.scores.rewrite, m.doc_id))
+
+    def _passages_of(self, text: str, others: list[str | None]) -> list[tuple[Passage, ...]]:
+        """The passages of ``text`` aligned with each of ``others``, if texts are kept."""
+        if not others or not self.config.keep_text:
+            return [()] * len(others)
+        sentences = Sentences([text, *(other or "" for other in others)])
+        return [sentences.align(0, k, self.config.passage_similarity) for k in range(1, len(others) + 1)]
 
     @staticmethod
     def _overlap(jaccard: np.ndarray, size_a: int | I64, size_b: I64) -> np.ndarray:
@@ -280,9 +337,7 @@ class Detector:
         shared = jaccard / (1 + jaccard) * (size_a + size_b)
         return shared / np.maximum(np.minimum(size_a, size_b), 1)
 
-    def _rerank(
-        self, profiles: Profiles, left: I64, right: I64, estimates: np.ndarray
-    ) -> list[tuple[int, int, Verdict, Scores]]:
+    def _rerank(self, profiles: Profiles, left: I64, right: I64, estimates: np.ndarray) -> list[Found]:
         """Verdicts and scores of candidate pairs; pairs without a verdict are left out."""
         sets = profiles.set_scores(left, right)
         found = []
@@ -340,8 +395,8 @@ class Detector:
         """Save the index to the folder ``path``, atomically.
 
         The folder holds ``.npy`` arrays and a JSON manifest with the settings and a checksum
-        of every file; a process killed while saving leaves the previous save loadable. See
-        ``docs/persistence.md``.
+        of every file, and the texts where they are kept (``keep_text``); a process killed
+        while saving leaves the previous save loadable. See ``docs/persistence.md``.
 
         Examples
         --------
@@ -364,8 +419,9 @@ class Detector:
         """A detector with the index saved in the folder ``path``.
 
         It has the saved settings, or ``config`` and ``settings`` where given: thresholds,
-        banding and ``max_age`` may change, the settings the signatures depend on
-        (``num_perm``, ``seed``, ``scheme``, ``ngram``, ``stopwords``) may not.
+        banding, ``keep_text`` and ``max_age`` may change, the settings the signatures
+        depend on (``num_perm``, ``seed``, ``scheme``, ``ngram``, ``stopwords``) may not.
+        Saved texts are loaded when the detector keeps texts.
 
         Raises
         ------
@@ -378,6 +434,8 @@ class Detector:
         stored, documents = persist.load(path)
         where = f"the index {os.fspath(path)}"
         det = cls(persist.settle_config(stored, config, settings, persist.SIGNATURE_SETTINGS, where))
+        if not det.config.keep_text:
+            documents = replace(documents, texts=(None,) * len(documents))
         det._store.put(documents, det._keys(documents.signatures))
         return det
 
@@ -393,8 +451,8 @@ class Detector:
 
         Needs the ``redis`` extra (``pip install "dedup[redis]"``). The first process to
         use ``prefix`` records its settings there; the others use them, and may set their
-        own thresholds and ``max_age`` but not other signature or banding settings. See
-        ``docs/persistence.md`` for what is atomic.
+        own thresholds, ``keep_text`` and ``max_age`` but not other signature or banding
+        settings. See ``docs/persistence.md`` for what is atomic.
 
         Parameters
         ----------
@@ -420,65 +478,77 @@ class Detector:
 
     # -- a batch ------------------------------------------------------------------------
 
-    def scan(self, docs: Iterable[tuple[str, str]], with_index: bool = False) -> ScanResult:
-        """Find all pairs among a batch of ``(doc_id, text)`` documents.
+    def scan(
+        self, docs: Iterable[tuple[str, str] | tuple[str, str, float | None]], with_index: bool = False
+    ) -> ScanResult:
+        """Find all pairs and story groups among a batch of documents.
+
+        Documents are ``(doc_id, text)`` or ``(doc_id, text, timestamp)`` tuples, the
+        timestamp in POSIX seconds or ``None``; timestamps help name the original of
+        each pair. Page chrome is stripped first (``strip_boilerplate``), so the
+        verdicts of a scan can differ from :meth:`compare` on pages with chrome.
 
         The index is never changed. It is not read either, unless ``with_index`` asks to
         pair each document also with the indexed documents it matches; these come first in
         the result, by id, and an indexed document whose id is in the batch is left out
-        (the batch holds its current version).
+        (the batch holds its current version). Their passages, and datelines and content
+        as evidence of the original, need their texts: the index has them where it keeps
+        texts (``keep_text``).
 
         Examples
         --------
+        >>> wire = "MOSCOW (AP) — Russian forces are leaving Karabakh, officials said on Wednesday."
+        >>> copy = "Russian forces are leaving Karabakh, officials said on Wednesday."
+        >>> pair = Detector().scan([("copy", copy), ("wire", wire)]).pairs[0]
+        >>> pair.source, pair.evidence.value, [(p.a_start, p.a_end, p.b_start, p.b_end) for p in pair.passages]
+        ('wire', 'dateline', [(0, 65, 0, 79)])
         >>> det = Detector()
-        >>> det.add("wire", "Flood repairs will close the Riverside library for eighteen months.")
+        >>> det.add("wire", wire)
         []
-        >>> result = det.scan([("copy", "FLOOD REPAIRS WILL CLOSE THE RIVERSIDE LIBRARY FOR EIGHTEEN MONTHS")],
-        ...                   with_index=True)
-        >>> [(p.a, p.b, p.verdict.value) for p in result.pairs]
-        [('wire', 'copy', 'exact')]
+        >>> [(p.a, p.b, p.verdict.value) for p in det.scan([("copy", copy)], with_index=True).pairs]
+        [('wire', 'copy', 'near_duplicate')]
         """
-        ids, texts = _parse_docs(docs)
-
-        parts = [tokenize(batch) for batch in batches(texts)]
-        tokens = _join(parts) if parts else tokenize([])
-        signatures = (
-            np.concatenate([self.minhasher.signatures_of(p) for p in parts])
-            if parts
-            else np.zeros((0, self.config.num_perm), dtype=np.uint32)
-        )
-        shingle_hashes, shingle_bounds = self.minhasher.shingles(tokens)
-        sizes = self._distinct_counts(shingle_hashes, shingle_bounds)
-
-        keys = self._keys(signatures)
-        live = sizes > 0
-        pairs = pairs_sharing_keys(keys)
-        pairs = pairs[live[pairs[:, 0]] & live[pairs[:, 1]]]
-        left, right = pairs[:, 0], pairs[:, 1]
-        estimates = np.mean(signatures[left] == signatures[right], axis=1) if len(pairs) else np.zeros(0)
-        keep = self._overlap(estimates, sizes[left], sizes[right]) >= self.config.candidate_overlap
-        left, right, estimates = left[keep], right[keep], estimates[keep]
-
-        found = self._rerank(Profiles(tokens, self.config), left, right, estimates) if len(left) else []
+        ids, given, times = _documents(docs)
+        c = self.config
+        texts = given
+        boilerplate: tuple[Boilerplate, ...] = ()
+        if not c.strip_boilerplate:
+            found = self._find(texts)
+        else:
+            lines = Lines(texts)
+            recurring = lines.recurring(c.boilerplate_min_docs, c.boilerplate_max_share)
+            texts, boilerplate = lines.blank(known_chrome() | recurring)
+            found = self._find(texts)
+            copied = lines.held_by_copies(recurring, [(i, j) for i, j, _, _ in found])
+            if copied:  # compare again with the copied lines put back
+                texts, boilerplate = lines.blank(known_chrome() | (recurring - copied))
+                found = self._find(texts)
         if not with_index:
-            return _result(ids, found)
-        indexed: list[tuple[str, int, Verdict, Scores]] = []
-        batch_ids = set(ids)
-        for k in range(len(ids)):
-            lo, hi = tokens.bounds[k], tokens.bounds[k + 1]
-            one = Tokens(tokens.hashes[lo:hi], np.array([0, hi - lo], dtype=np.int64), tokens.flags[lo:hi])
-            with self._lock:
-                candidates = self._store.candidates(keys[k]) if sizes[k] else None
-            matches = self._matches(one, signatures[k], int(sizes[k]), candidates)
-            indexed += [(m.doc_id, k, m.verdict, m.scores) for m in matches if m.doc_id not in batch_ids]
-        return _with_indexed(ids, found, indexed)
+            derived, links = self._explain(ids, texts, times, found)
+            return ScanResult(derived, star_groups(ids, links), boilerplate)
+        # Documents are indexed as given, chrome and all, so they are compared with the texts
+        # as given, as by query: a file that was added is an exact copy of itself.
+        tokens, signatures, sizes = self._fingerprint(given)
+        keys = self._keys(signatures)
+        batch = set(ids)
+        ranked = [
+            self._rank(
+                tokens.subset(np.array([k])),
+                signatures[k],
+                int(sizes[k]),
+                self._candidates(keys[k], int(sizes[k])),
+                exclude=batch,
+            )
+            for k in range(len(ids))
+        ]
+        return self._with_index(ids, texts, times, found, ranked, boilerplate)
 
-    def add_many(self, docs: Iterable[tuple[str, str]]) -> ScanResult:
-        """Add a batch of ``(doc_id, text)`` documents, one after the other, like :meth:`add`.
+    def add_many(self, docs: Iterable[tuple[str, str] | tuple[str, str, float | None]]) -> ScanResult:
+        """Add a batch of ``(doc_id, text[, timestamp])`` documents, one after the other, like :meth:`add`.
 
         Returns the pairs each document made with the documents indexed before it,
-        including those earlier in the batch; indexed documents from outside the batch
-        come first in the result, by id.
+        including those earlier in the batch, explained as by :meth:`scan`; indexed
+        documents from outside the batch come first in the result, by id.
 
         Examples
         --------
@@ -487,28 +557,127 @@ class Detector:
         >>> [(p.a, p.b) for p in det.add_many([("a", text), ("b", text.upper())]).pairs]
         [('a', 'b')]
         """
-        ids, texts = _parse_docs(docs)
-        indexed = [
-            (m.doc_id, k, m.verdict, m.scores)
-            for k, (doc_id, text) in enumerate(zip(ids, texts, strict=True))
-            for m in self.add(doc_id, text)
-        ]
-        return _with_indexed(ids, [], indexed)
+        ids, texts, times = _documents(docs)
+        ranked = [self._add(*doc) for doc in zip(ids, texts, times, strict=True)]
+        return self._with_index(ids, texts, times, [], ranked)
+
+    def _with_index(
+        self,
+        ids: list[str],
+        texts: list[str],
+        times: list[float | None],
+        found: list[Found],
+        ranked: list[Ranked],
+        boilerplate: tuple[Boilerplate, ...] = (),
+    ) -> ScanResult:
+        """The result of a batch with pairs ``found`` among it and each document's ``ranked`` indexed documents.
+
+        Indexed documents outside the batch come first, by id, with their stored texts and
+        timestamps.
+        """
+        batch = set(ids)
+        outside: dict[str, tuple[str | None, float | None]] = {}
+        for documents, verdicts in ranked:
+            for row, _, _ in verdicts:
+                if documents.ids[row] not in batch:
+                    outside[documents.ids[row]] = (documents.texts[row], documents.time(row))
+        order = sorted(outside)
+        position = {doc_id: p for p, doc_id in enumerate(order + ids)}
+        shift = len(order)
+        pairs = [(i + shift, j + shift, v, s) for i, j, v, s in found]
+        for k, (documents, verdicts) in enumerate(ranked):
+            for row, verdict, scores in verdicts:
+                i, j = sorted((position[documents.ids[row]], k + shift))
+                pairs.append((i, j, verdict, scores))
+        pairs.sort(key=lambda p: (p[0], p[1]))
+        all_ids = order + ids
+        all_texts = [outside[d][0] for d in order] + list(texts)
+        all_times = [outside[d][1] for d in order] + times
+        derived, links = self._explain(all_ids, all_texts, all_times, pairs)
+        return ScanResult(derived, star_groups(all_ids, links), boilerplate)
+
+    def _find(self, texts: list[str]) -> list[Found]:
+        """The pairs of a batch with a verdict: ``(i, j, verdict, scores)`` with ``i < j``."""
+        tokens, signatures, sizes = self._fingerprint(texts)
+        gate = self.config.candidate_overlap
+        # The low byte of each signature value: it agrees wherever the full value does, so a
+        # pair it rules out is ruled out by the full signatures too, at a quarter of the reads.
+        low_bytes = signatures.astype(np.uint8)
+
+        def overlapping(a: I64, b: I64) -> tuple[I64, I64]:
+            a, b = a[(sizes[a] > 0) & (sizes[b] > 0)], b[(sizes[a] > 0) & (sizes[b] > 0)]
+            rough = np.count_nonzero(low_bytes[a] == low_bytes[b], axis=1) / low_bytes.shape[1]
+            maybe = np.flatnonzero(self._overlap(rough, sizes[a], sizes[b]) >= gate)
+            estimate = np.mean(signatures[a[maybe]] == signatures[b[maybe]], axis=1)
+            keep = np.zeros(len(a), dtype=bool)
+            keep[maybe[self._overlap(estimate, sizes[a[maybe]], sizes[b[maybe]]) >= gate]] = True
+            return a[keep], b[keep]
+
+        pairs = pairs_sharing_keys(self._keys(signatures), keep=overlapping)
+        found = []
+        for chunk in range(0, len(pairs), _PAIRS_PER_RERANK):
+            part = pairs[chunk : chunk + _PAIRS_PER_RERANK]
+            docs, local = np.unique(part, return_inverse=True)
+            local = local.reshape(part.shape)
+            estimates = np.mean(signatures[part[:, 0]] == signatures[part[:, 1]], axis=1)
+            profiles = Profiles(tokens.subset(docs), self.config)
+            for i, j, verdict, scores in self._rerank(profiles, local[:, 0], local[:, 1], estimates):
+                found.append((int(docs[i]), int(docs[j]), verdict, scores))
+        return found
+
+    def _explain(
+        self, ids: list[str], texts: Sequence[str | None], times: Sequence[float | None], found: list[Found]
+    ) -> tuple[tuple[Pair, ...], list[Link]]:
+        """The pairs with their passages and originals, and the links that groups are made of.
+
+        A pair with a text that is not known (an indexed document whose text is not kept)
+        gets no passages, and only timestamps can name its original.
+        """
+        involved = sorted({d for i, j, _, _ in found for d in (i, j)})
+        known = {d: text for d in involved if (text := texts[d]) is not None}
+        position = {d: k for k, d in enumerate(known)}
+        sentences = Sentences(list(known.values()))
+        datelines = {d: wire_dateline(text) for d, text in known.items()}
+        pairs, links = [], []
+        for i, j, verdict, scores in found:
+            passages: tuple[Passage, ...] = ()
+            lines: tuple[str | None, str | None] = (None, None)
+            shares = (0.0, 0.0)
+            if i in position and j in position:
+                passages = sentences.align(position[i], position[j], self.config.passage_similarity)
+                lines = (datelines[i], datelines[j])
+                shares = (
+                    sentences.aligned_share(position[i], [p.a_start for p in passages]),
+                    sentences.aligned_share(position[j], [p.b_start for p in passages]),
+                )
+            which, evidence = original_of((times[i], times[j]), lines, shares, self.config.source_margin)
+            original = None if which is None else (i, j)[which]
+            pairs.append(
+                Pair(ids[i], ids[j], verdict, scores, passages, None if original is None else ids[original], evidence)
+            )
+            links.append(Link(i, j, original, evidence, scores.rewrite))
+        return tuple(pairs), links
+
+    def _fingerprint(self, texts: list[str]) -> tuple[Tokens, U32, I64]:
+        """Tokens, signatures and distinct-shingle counts of texts, batches spread over the cores."""
+
+        def batch(chunk: list[str]) -> tuple[Tokens, U32, I64]:
+            tokens = tokenize(chunk)
+            hashes, bounds = self.minhasher.shingles(tokens)
+            return tokens, self.minhasher.sign(hashes, bounds), self._distinct_counts(hashes, bounds)
+
+        chunks = list(batches(texts))
+        if len(chunks) > 1 and WORKERS > 1:
+            with ThreadPoolExecutor(WORKERS) as pool:  # numpy releases the GIL in the heavy steps
+                done = list(pool.map(batch, chunks))
+        else:
+            done = [batch(chunk) for chunk in chunks] or [batch([])]
+        tokens = Tokens.join([d[0] for d in done])
+        return tokens, np.concatenate([d[1] for d in done]), np.concatenate([d[2] for d in done])
 
     @staticmethod
     def _distinct_counts(hashes: U32, bounds: I64) -> I64:
         doc = np.repeat(np.arange(len(bounds) - 1, dtype=np.uint64), np.diff(bounds))
-        distinct = np.unique((doc << np.uint64(32)) | hashes.astype(np.uint64))
-        return np.bincount((distinct >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
-
-    @staticmethod
-    def _groups(ids: list[str], edges: list[tuple[int, int]]) -> tuple[tuple[str, ...], ...]:
-        if not edges:
-            return ()
-        rows, cols = np.array(edges).T
-        graph = sparse.coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(len(ids), len(ids)))
-        _, labels = connected_components(graph, directed=False)
-        members: dict[int, list[int]] = {}
-        for doc in sorted(set(rows.tolist()) | set(cols.tolist())):
-            members.setdefault(int(labels[doc]), []).append(doc)
-        return tuple(tuple(ids[d] for d in group) for group in sorted(members.values()))
+        keys = np.sort((doc << np.uint64(32)) | hashes.astype(np.uint64))
+        first = np.concatenate((np.ones(min(len(keys), 1), dtype=bool), keys[1:] != keys[:-1]))
+        return np.bincount((keys[first] >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)

@@ -2,11 +2,12 @@
 
 ::
 
-    DedupError                 base class: catch this to catch everything below
-    ├── ConfigError            a parameter is out of range (also a ValueError)
-    └── InputError             input that cannot be processed (also a ValueError)
-        ├── MissingPathError   a file or folder to read does not exist
-        └── IndexLoadError     a saved or shared index that cannot be used as it is
+    DedupError                   base class: catch this to catch everything below
+    ├── ConfigError              a parameter is out of range (also a ValueError)
+    ├── InputError               input that cannot be processed (also a ValueError)
+    │   ├── MissingPathError     a file or folder to read does not exist
+    │   └── IndexLoadError       a saved or shared index that cannot be used as it is
+    └── MissingDependencyError   an optional extra is needed and not installed (also an ImportError)
 
 A ``TypeError`` is raised, unwrapped, where an argument has the wrong type, such as a
 single string passed where an iterable of documents is expected.
@@ -35,3 +36,7 @@ class IndexLoadError(InputError):
     It is corrupted, truncated or edited, or was made by an incompatible version or with
     incompatible settings. An index that fails to load is left as it was.
     """
+
+
+class MissingDependencyError(DedupError, ImportError):
+    """Reading some input needs an optional extra that is not installed; the message names it."""

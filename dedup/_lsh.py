@@ -11,6 +11,8 @@ insert costs amortised O(log n). This holds the same candidates as datasketch's
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import numpy as np
 import numpy.typing as npt
 
@@ -20,7 +22,7 @@ from ._tokenize import I64
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
-_MIN_TAIL = 256
+_MIN_TAIL = 1024  # slots kept in the unsorted tail before the keys are sorted again
 
 
 def band_keys(signatures: U32, bands: int, rows: int) -> U64:
@@ -31,28 +33,45 @@ def band_keys(signatures: U32, bands: int, rows: int) -> U64:
     return fmix64(mixed)
 
 
-def pairs_sharing_keys(keys: U64) -> I64:
+_PAIRS_PER_CHUNK = 1 << 18  # bounds the memory of candidate generation in a batch
+
+
+def _bucket_pairs(column: U64) -> Iterator[tuple[I64, I64]]:
+    """Pairs ``(i, j)``, ``i < j``, of rows with equal keys in one band, in chunks."""
+    order = np.argsort(column, kind="stable")
+    ordered = column[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sizes = np.diff(np.append(starts, len(column)))
+    # Element p of a bucket pairs with every later element of the same bucket.
+    partners = np.repeat(starts + sizes, sizes) - np.arange(len(column)) - 1
+    total = np.cumsum(partners)
+    if len(total) == 0 or total[-1] == 0:
+        return
+    cuts = np.unique(np.searchsorted(total, np.arange(0, total[-1], _PAIRS_PER_CHUNK), side="right"))
+    for lo, hi in zip(cuts.tolist(), [*cuts[1:].tolist(), len(column)], strict=True):
+        count = partners[lo:hi]
+        left = np.repeat(np.arange(lo, hi), count)
+        right = left + np.arange(len(left)) - np.repeat(np.cumsum(count) - count, count) + 1
+        a, b = order[left], order[right]
+        yield np.minimum(a, b), np.maximum(a, b)
+
+
+def pairs_sharing_keys(keys: U64, keep: Callable[[I64, I64], tuple[I64, I64]] | None = None) -> I64:
     """All pairs ``(i, j)``, ``i < j``, of rows of ``keys`` that share at least one key.
 
+    ``keep(i, j)``, if given, filters the pairs of each band as they are generated and
+    returns the ``(i, j)`` it keeps, which bounds the memory a low-threshold banding needs.
     Returns an array of shape ``(n_pairs, 2)`` sorted by ``i`` then ``j``.
     """
     n, bands = keys.shape
-    flat = keys.ravel()
-    order = np.argsort(flat, kind="stable")
-    ordered = flat[order]
-    new_group = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-    group_end = np.append(np.flatnonzero(new_group)[1:], len(flat))
-    ends = np.repeat(group_end, np.diff(np.append(np.flatnonzero(new_group), len(flat))))
-    # Element p of a group pairs with every later element of the same group.
-    partners = ends - np.arange(len(flat)) - 1
-    left = np.repeat(np.arange(len(flat)), partners)
-    step = np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners) + 1
-    right = left + step
-    docs_left, docs_right = order[left] // bands, order[right] // bands
-    lo, hi = np.minimum(docs_left, docs_right), np.maximum(docs_left, docs_right)
-    distinct = lo != hi
-    codes = np.unique(lo[distinct].astype(np.int64) * n + hi[distinct])
-    return np.stack((codes // n, codes % n), axis=1) if n else np.zeros((0, 2), dtype=np.int64)
+    codes = []
+    for band in range(bands):
+        for a, b in _bucket_pairs(keys[:, band]):
+            if keep is not None:
+                a, b = keep(a, b)
+            codes.append(np.unique(a * n + b))
+    distinct = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    return np.stack((distinct // n, distinct % n), axis=1)
 
 
 class LSHIndex:
@@ -85,6 +104,7 @@ class LSHIndex:
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
         self._sorted_slots = np.zeros(0, dtype=np.int64)
         self._n_sorted = 0  # slots below this are in the sorted arrays
+        self._tail: dict[int, list[int]] = {}  # key -> slots, for the slots not yet sorted
 
     def __len__(self) -> int:
         """Number of live slots."""
@@ -116,8 +136,12 @@ class LSHIndex:
         self._keys[slots] = keys
         self._live[slots] = True if live is None else live
         self._size += count
-        if self._size - self._n_sorted > max(_MIN_TAIL, self._n_sorted):
+        if self._size - self._n_sorted > max(_MIN_TAIL, self._n_sorted // 8):
             self._merge()
+        else:
+            for slot, row in zip(slots.tolist(), keys.tolist(), strict=True):
+                for key in row:
+                    self._tail.setdefault(key, []).append(slot)
         return slots
 
     def remove(self, slot: int) -> None:
@@ -128,15 +152,15 @@ class LSHIndex:
 
     def query(self, keys: U64) -> I64:
         """Sorted live slots sharing at least one band key with ``keys`` (shape ``(bands,)``)."""
-        keys = np.asarray(keys, dtype=np.uint64).ravel()
+        keys = np.sort(np.asarray(keys, dtype=np.uint64).ravel())  # sorted keys search faster
         lo = np.searchsorted(self._sorted_keys, keys, side="left")
         hi = np.searchsorted(self._sorted_keys, keys, side="right")
         counts = hi - lo
         take = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        found = self._sorted_slots[take]
-        tail = self._keys[self._n_sorted : self._size]
-        in_tail = np.flatnonzero((tail == keys).any(axis=1)) + self._n_sorted
-        slots = np.unique(np.concatenate((found, in_tail)))
+        found = [self._sorted_slots[take]]
+        if self._tail:
+            found += [np.array(slots) for slots in map(self._tail.get, keys.tolist()) if slots]
+        slots = np.unique(np.concatenate(found))
         return slots[self._live[slots]]
 
     def _merge(self) -> None:
@@ -146,3 +170,4 @@ class LSHIndex:
         self._sorted_keys = flat[order]
         self._sorted_slots = order // self.bands
         self._n_sorted = self._size
+        self._tail = {}

@@ -2,7 +2,8 @@
 
 A detector keeps, per document, what re-ranking a candidate needs without its text: the
 token hashes and flags, the signature, the number of distinct shingles and an optional
-timestamp. A :class:`Store` holds them with the LSH band keys that find candidates;
+timestamp; and, with ``keep_text``, the text itself, which aligned passages and datelines
+need. A :class:`Store` holds them with the LSH band keys that find candidates;
 :class:`MemoryStore` keeps them in this process, ``RedisStore`` (``_redis.py``) in a Redis
 server shared by several processes.
 """
@@ -43,6 +44,8 @@ class Documents:
         Token hashes and flags of the documents, in the same order.
     timestamps : ndarray of float64, shape (n,)
         POSIX seconds, NaN for a document without a timestamp.
+    texts : tuple of str or None
+        The texts, ``None`` for a document whose text is not kept.
     """
 
     ids: tuple[str, ...]
@@ -50,6 +53,7 @@ class Documents:
     sizes: I64
     tokens: Tokens
     timestamps: F64
+    texts: tuple[str | None, ...]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -67,10 +71,17 @@ class Documents:
         sizes: I64,
         tokens: Sequence[tuple[U32, U8]],
         timestamps: Sequence[float | None] | F64,
+        texts: Sequence[str | None] | None = None,
     ) -> Documents:
-        """Documents from per-document token arrays and optional timestamps."""
+        """Documents from per-document token arrays, optional timestamps and optional texts."""
         stamps = np.array([math.nan if t is None else t for t in timestamps], dtype=np.float64)
-        return cls(tuple(ids), signatures, sizes, Tokens.concat(tokens), stamps)
+        kept = tuple(texts) if texts is not None else (None,) * len(ids)
+        return cls(tuple(ids), signatures, sizes, Tokens.concat(tokens), stamps, kept)
+
+    def time(self, i: int) -> float | None:
+        """The timestamp of document ``i``, ``None`` if it has none."""
+        stamp = float(self.timestamps[i])
+        return None if math.isnan(stamp) else stamp
 
     def token_arrays(self, i: int) -> tuple[U32, U8]:
         """Copies of document ``i``'s token hashes and flags (copies, so the batch can be freed)."""
@@ -94,8 +105,8 @@ class Store(Protocol):
     def expire(self, before: float) -> list[str]:
         """Forget the documents with a timestamp before ``before``; returns their ids, sorted."""
 
-    def candidates(self, keys: U64, exclude: str | None = None) -> Documents:
-        """The documents sharing a band key with ``keys`` (shape ``(bands,)``), ``exclude`` left out."""
+    def candidates(self, keys: U64) -> Documents:
+        """The documents sharing a band key with ``keys`` (shape ``(bands,)``)."""
 
     def documents(self) -> Documents:
         """Every stored document, oldest first."""
@@ -121,6 +132,7 @@ class MemoryStore:
         self._ids: list[str | None] = []  # by slot; None once removed
         self._slots: dict[str, int] = {}
         self._tokens: list[tuple[U32, U8]] = []  # by slot
+        self._texts: list[str | None] = []  # by slot, where kept
         self._signatures = np.zeros((0, num_perm), dtype=np.uint32)
         self._sizes = np.zeros(0, dtype=np.int64)
         self._timestamps = np.zeros(0, dtype=np.float64)
@@ -154,6 +166,7 @@ class MemoryStore:
         self._timestamps[slots] = documents.timestamps
         self._ids.extend(documents.ids)
         self._tokens.extend(documents.token_arrays(i) for i in range(len(documents)))
+        self._texts.extend(documents.texts)
         self._slots.update(zip(documents.ids, slots.tolist(), strict=True))
         if len(documents) and not np.isnan(documents.timestamps).all():
             self._oldest = min(self._oldest, float(np.nanmin(documents.timestamps)))
@@ -164,6 +177,7 @@ class MemoryStore:
         self._ids[slot] = None
         self._timestamps[slot] = math.nan  # so that expiry skips dead slots
         self._tokens[slot] = (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
+        self._texts[slot] = None
         dead = len(self._ids) - len(self._slots)
         if dead >= MIN_DEAD_TO_COMPACT and dead > len(self._slots):
             self._compact()
@@ -179,11 +193,8 @@ class MemoryStore:
         self._oldest = math.inf if np.isnan(stamps).all() else float(np.nanmin(stamps))
         return expired
 
-    def candidates(self, keys: U64, exclude: str | None = None) -> Documents:
-        slots = self._index.query(keys)
-        if exclude is not None and exclude in self._slots:
-            slots = slots[slots != self._slots[exclude]]
-        return self._at(slots)
+    def candidates(self, keys: U64) -> Documents:
+        return self._at(self._index.query(keys))
 
     def documents(self) -> Documents:
         return self._at(np.array(sorted(self._slots.values()), dtype=np.int64))
@@ -201,6 +212,7 @@ class MemoryStore:
             self._sizes[slots],
             Tokens.concat([self._tokens[s] for s in slots.tolist()]),
             self._timestamps[slots],
+            tuple(self._texts[s] for s in slots.tolist()),
         )
 
     def _compact(self) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from . import _kernels
 from ._config import check_int, check_scheme
 from ._exceptions import ConfigError
 from ._hashing import U32, fmix32
@@ -52,24 +53,32 @@ def batches(texts: Iterable[str], chars: int = _CHARS_PER_BATCH) -> Iterator[lis
 
 
 def affine32_signatures(hashes: U32, bounds: I64, a: U32, b: U32) -> U32:
-    """Signatures (one row per document) of the shingle hashes split at ``bounds``."""
+    """Signatures (one row per document) of the shingle hashes split at ``bounds``.
+
+    Works on blocks of shingles laid out permutation-major, ``(num_perm, shingles)``, so that
+    the per-document minimum is a ``reduceat`` along contiguous rows.
+    """
     n_docs = len(bounds) - 1
     signatures = np.full((n_docs, len(a)), EMPTY, dtype=np.uint32)
+    if _kernels.available() and len(hashes) >= _kernels.MIN_SHINGLES:
+        _kernels.affine32(hashes, bounds, a, b, signatures)
+        return signatures
     mixed = fmix32(hashes)
     nonempty = np.flatnonzero(np.diff(bounds) > 0)
     starts = bounds[nonempty]
-    block = np.empty((_SHINGLES_PER_BLOCK, len(a)), dtype=np.uint32)
+    block = np.empty((len(a), _SHINGLES_PER_BLOCK), dtype=np.uint32)
     for lo in range(0, len(hashes), _SHINGLES_PER_BLOCK):
         hi = min(lo + _SHINGLES_PER_BLOCK, len(hashes))
-        work = block[: hi - lo]
-        np.multiply(mixed[lo:hi, None], a, out=work)
-        work += b
+        work = block[:, : hi - lo]
+        np.multiply(a[:, None], mixed[None, lo:hi], out=work)
+        work += b[:, None]
         # The documents with shingles in [lo, hi); the first may have begun in an earlier block.
-        first = np.searchsorted(starts, lo, side="right") - 1
-        last = np.searchsorted(starts, hi, side="left")
-        docs = nonempty[max(first, 0) : last]
-        offsets = np.maximum(starts[max(first, 0) : last], lo) - lo
-        signatures[docs] = np.minimum(signatures[docs], np.minimum.reduceat(work, offsets, axis=0))
+        first = max(int(np.searchsorted(starts, lo, side="right")) - 1, 0)
+        last = int(np.searchsorted(starts, hi, side="left"))
+        docs = nonempty[first:last]
+        offsets = np.maximum(starts[first:last], lo) - lo
+        minima = np.minimum.reduceat(work, offsets, axis=1).T
+        signatures[docs] = np.minimum(signatures[docs], minima)
     return signatures
 
 
@@ -131,9 +140,13 @@ class MinHasher:
         """Shingle hashes of a tokenised batch, with their document bounds."""
         return shingles(tokens, self.ngram, self.stopwords)
 
+    def sign(self, hashes: U32, bounds: I64) -> U32:
+        """Signatures of shingle hashes split into documents at ``bounds``."""
+        return affine32_signatures(hashes, bounds, self._a, self._b)
+
     def signatures_of(self, tokens: Tokens) -> U32:
         """Signatures of an already tokenised batch."""
-        return affine32_signatures(*self.shingles(tokens), self._a, self._b)
+        return self.sign(*self.shingles(tokens))
 
     def shingle_hashes(self, text: str) -> U32:
         """The distinct uint32 shingle hashes of ``text``, sorted."""

@@ -1,5 +1,8 @@
 """Stage 1, text -> normalised text: Unicode NFKC and case folding.
 
+The tokeniser applies NFKC per text and folds case on the bytes of a whole batch; the
+result is the same as tokenising :func:`normalize`'s output.
+
 Punctuation and whitespace are not rewritten here: the tokeniser treats every character
 that is not a letter, mark or digit as a separator, which is cheaper than a character
 translation and makes curly and straight quotes, dashes and runs of whitespace equal.
@@ -10,6 +13,11 @@ from __future__ import annotations
 import unicodedata
 
 
+def nfkc(text: str) -> str:
+    """``text`` in Unicode normal form NFKC (compatibility characters replaced)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def normalize(text: str) -> str:
     """Return ``text`` in NFKC form and case-folded.
 
@@ -18,8 +26,6 @@ def normalize(text: str) -> str:
     >>> normalize("Ｆｕｌｌ-width ﬁle, STRASSE")
     'full-width file, strasse'
     """
-    if text.isascii():
-        return text.casefold()
     # Case folding can leave text that is not in NFKC form (a Greek iota subscript after a
     # combining mark), so normalise again: normalising twice then changes nothing.
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return nfkc(nfkc(text).casefold())

@@ -10,6 +10,7 @@ An index folder holds::
     token_flags-<digest>.npy     uint8: their flags
     token_bounds-<digest>.npy    int64 (n + 1,): document i owns tokens bounds[i]:bounds[i + 1]
     timestamps-<digest>.npy      float64 (n,): POSIX seconds, NaN where a document has none
+    texts-<digest>.json          the documents' texts (null where not kept), only when any is kept
     .lock                        held while saving (exclusive) and loading (shared)
 
 A data file is named by the digest of its content and written under a temporary name,
@@ -255,6 +256,10 @@ def save(path: str | os.PathLike[str], config: DetectorConfig, documents: Docume
             name: _write_data(folder, name, array.astype(ARRAYS[name], copy=False)) for name, array in arrays.items()
         }
         files["ids"] = _write_data(folder, "ids", json.dumps(list(documents.ids)).encode("ascii"))
+        if any(text is not None for text in documents.texts):
+            # Raw UTF-8 rather than escapes: texts are most of an index that keeps them.
+            texts = json.dumps(list(documents.texts), ensure_ascii=False).encode("utf-8", "surrogatepass")
+            files["texts"] = _write_data(folder, "texts", texts)
         _fsync_folder(folder)  # the data files are in place before a manifest names them
         manifest = {**header(config), "documents": len(documents), "files": files}
         manifest["checksum"] = _checksum(manifest)
@@ -345,10 +350,8 @@ def load(path: str | os.PathLike[str]) -> tuple[DetectorConfig, Documents]:
         flags = _read_array(folder, files, "token_flags", (len(hashes),))
         bounds = _read_array(folder, files, "token_bounds", (count + 1,))
         timestamps = _read_array(folder, files, "timestamps", (count,))
-    try:
-        ids = json.loads(ids_data)
-    except ValueError:
-        ids = None
+        texts_data = _read_file(folder, files["texts"], "texts") if "texts" in files else None
+    ids = _parse_json(ids_data)
     if (
         not isinstance(ids, list)
         or len(ids) != count
@@ -356,8 +359,19 @@ def load(path: str | os.PathLike[str]) -> tuple[DetectorConfig, Documents]:
         or len(set(ids)) != count
     ):
         raise IndexLoadError(f"{where}: its ids are not {count} distinct strings")
+    texts = [None] * count if texts_data is None else _parse_json(texts_data)
+    if not isinstance(texts, list) or len(texts) != count or not all(t is None or isinstance(t, str) for t in texts):
+        raise IndexLoadError(f"{where}: its texts are not {count} strings or nulls")
     if bounds[0] != 0 or bounds[-1] != len(hashes) or (np.diff(bounds) < 0).any():
         raise IndexLoadError(f"{where}: its token bounds do not split its tokens")
     if (sizes < 0).any() or np.isinf(timestamps).any():
         raise IndexLoadError(f"{where}: it has negative sizes or infinite timestamps")
-    return config, Documents(tuple(ids), signatures, sizes, Tokens(hashes, bounds, flags), timestamps)
+    return config, Documents(tuple(ids), signatures, sizes, Tokens(hashes, bounds, flags), timestamps, tuple(texts))
+
+
+def _parse_json(data: bytes) -> Any:
+    """The value of a JSON data file, ``None`` if it is not JSON (lone surrogates allowed)."""
+    try:
+        return json.loads(data.decode("utf-8", "surrogatepass"))
+    except ValueError:
+        return None

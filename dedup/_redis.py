@@ -4,7 +4,8 @@ Under a key prefix ``P`` the server holds::
 
     P:manifest      JSON: format, versions and settings, as in a saved index's manifest
     P:doc:<id>      hash of a document: sig, size, hashes, flags, keys (raw little-endian
-                    array bytes) and ts (its timestamp, when it has one)
+                    array bytes), ts (its timestamp, when it has one) and text (its
+                    text as UTF-8, when the process that added it keeps texts)
     P:band:<key>    set of the ids of the documents with this band key (8 raw bytes)
     P:ids           sorted set of the ids, scored by when they were added
     P:time          sorted set of the timestamped ids, scored by timestamp
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 #: Settings a shared index cannot change once made: those of the signatures and the
 #: banding, whose keys are stored.
 SHARED_SETTINGS = (*SIGNATURE_SETTINGS, "bands", "rows")
-_FIELDS = (b"sig", b"size", b"hashes", b"flags", b"ts")
+_FIELDS = (b"sig", b"size", b"hashes", b"flags", b"ts", b"text")
 
 
 def _encode(doc_id: str) -> bytes:
@@ -124,6 +125,9 @@ class RedisStore:
             timestamp = float(documents.timestamps[i])
             if not np.isnan(timestamp):
                 fields[b"ts"] = repr(timestamp).encode()
+            text = documents.texts[i]
+            if text is not None:
+                fields[b"text"] = _encode(text)
             self._replace(_encode(doc_id), fields, timestamp, indexed=bool(documents.sizes[i] > 0))
 
     def _replace(self, doc_id: bytes, fields: dict[bytes, bytes], timestamp: float, indexed: bool) -> None:
@@ -178,10 +182,8 @@ class RedisStore:
                 pass
         return sorted(expired)
 
-    def candidates(self, keys: U64, exclude: str | None = None) -> Documents:
+    def candidates(self, keys: U64) -> Documents:
         found = self._client.sunion(self._band_keys(keys.astype("<u8").tobytes()))
-        if exclude is not None:
-            found.discard(_encode(exclude))
         return self._fetch(sorted(found))
 
     def documents(self) -> Documents:
@@ -193,21 +195,22 @@ class RedisStore:
         pipe = self._client.pipeline(transaction=False)
         for doc_id in ids:
             pipe.hmget(self._doc(doc_id), _FIELDS)
-        kept, signatures, sizes, tokens, stamps = [], [], [], [], []
+        kept, signatures, sizes, tokens, stamps, texts = [], [], [], [], [], []
         for doc_id, values in zip(ids, pipe.execute(), strict=True):
             if values[0] is None:
                 continue
-            signature, size, hashes, flags, timestamp = self._parse(_decode(doc_id), values)
+            signature, size, hashes, flags, timestamp, text = self._parse(_decode(doc_id), values)
             kept.append(_decode(doc_id))
             signatures.append(signature)
             sizes.append(size)
             tokens.append((hashes, flags))
             stamps.append(timestamp)
+            texts.append(text)
         matrix = np.stack(signatures) if signatures else np.zeros((0, self._num_perm), dtype=np.uint32)
-        return Documents.build(kept, matrix, np.array(sizes, dtype=np.int64), tokens, stamps)
+        return Documents.build(kept, matrix, np.array(sizes, dtype=np.int64), tokens, stamps, texts)
 
-    def _parse(self, doc_id: str, values: list[bytes | None]) -> tuple[U32, int, U32, U8, float | None]:
-        signature, size, hashes, flags, timestamp = values
+    def _parse(self, doc_id: str, values: list[bytes | None]) -> tuple[U32, int, U32, U8, float | None, str | None]:
+        signature, size, hashes, flags, timestamp, text = values
         try:
             if (
                 signature is None
@@ -225,6 +228,7 @@ class RedisStore:
                 np.frombuffer(hashes, dtype="<u4").astype(np.uint32),
                 np.frombuffer(flags, dtype=np.uint8).copy(),
                 None if timestamp is None else float(timestamp),
+                None if text is None else _decode(text),
             )
         except ValueError as err:
             raise IndexLoadError(f"document {doc_id!r} of the Redis index is corrupted: {err}") from None

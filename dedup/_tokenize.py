@@ -1,14 +1,17 @@
 """Stage 2, normalised text -> tokens: a tokeniser and token hasher over whole byte buffers.
 
 A batch of texts is joined into one UTF-8 buffer and every step is an array operation
-over its bytes: byte classes from lookup tables, token boundaries from the edges of the
-word mask, and a position-weighted token hash summed per token with ``np.add.reduceat``.
-There is no Python-level loop per token, which is what caps tokenisers built on
-``re.findall`` plus a hash call per token.
+over its bytes: case folding and byte classes by arithmetic on the bytes, token
+boundaries from the edges of the word mask, and a polynomial hash of every token from one
+prefix sum. There is no Python-level loop per token, which is what caps tokenisers built
+on ``re.findall`` plus a hash call per token. Text is Unicode-normalised (NFKC) per
+document first; case folding of non-ASCII characters works on the distinct code points of
+the batch.
 
 A token is a maximal run of letters, marks and digits (Unicode categories L, M and N);
 a ``,`` or ``.`` between two digits belongs to the token, so "2,000" and "2.5" are one
-token each. Everything else separates tokens.
+token each. Everything else separates tokens. The tokens of a text are the tokens of
+:func:`~dedup.normalize` applied to it.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
+from . import _kernels
 from ._hashing import U32, fmix64, high32, odd_constants
-from ._normalize import normalize
+from ._normalize import nfkc, normalize
 
 I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -33,20 +37,13 @@ NUMERIC = np.uint8(1)
 SENTENCE_START = np.uint8(2)
 
 _SEPARATOR = b"\n"  # between documents in a batch: never part of a token, ends a sentence
-
-
-def _byte_table(chars: bytes) -> Bools:
-    table = np.zeros(256, dtype=bool)
-    table[np.frombuffer(chars, dtype=np.uint8)] = True
-    return table
-
-
-_DIGIT = _byte_table(b"0123456789")
-_ASCII_WORD = _byte_table(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_NUMBER_JOINER = _byte_table(b",.")
-_ASCII_TERMINATOR = _byte_table(b".!?\n")
 # Sentence ends outside ASCII: Devanagari danda, CJK and full-width stops.
 _TERMINATOR_CODEPOINTS = frozenset(map(ord, "।॥。！？"))
+
+
+def _ascii_range(b: U8, first: str, count: int) -> Bools:
+    """``first <= b < first + count``, by one subtraction that wraps below ``first``."""
+    return (b - np.uint8(ord(first))) < count
 
 
 @dataclass(frozen=True)
@@ -75,6 +72,20 @@ class Tokens:
         """The token hashes of document ``i``."""
         return self.hashes[self.bounds[i] : self.bounds[i + 1]]
 
+    def subset(self, docs: I64) -> Tokens:
+        """The batch made of documents ``docs`` (in that order)."""
+        lengths = self.bounds[docs + 1] - self.bounds[docs]
+        bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        index = np.repeat(self.bounds[docs] - bounds[:-1], lengths) + np.arange(bounds[-1])
+        return Tokens(self.hashes[index], bounds, self.flags[index])
+
+    @classmethod
+    def join(cls, parts: Sequence[Tokens]) -> Tokens:
+        """One batch made of consecutive batches."""
+        lengths = np.concatenate([np.diff(p.bounds) for p in parts])
+        bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        return cls(np.concatenate([p.hashes for p in parts]), bounds, np.concatenate([p.flags for p in parts]))
+
     @classmethod
     def concat(cls, parts: Sequence[tuple[U32, U8]]) -> Tokens:
         """A batch made of per-document ``(hashes, flags)`` arrays."""
@@ -86,87 +97,166 @@ class Tokens:
 
 
 @functools.lru_cache(maxsize=65536)
-def _is_word_codepoint(cp: int) -> bool:
-    return unicodedata.category(chr(cp))[0] in "LMN"
+def _codepoint_class(cp: int) -> tuple[bool, bool, bytes | None]:
+    """``(is word, ends a sentence, folded UTF-8 or None)`` of a non-ASCII code point.
 
-
-def _classify_non_ascii(b: npt.NDArray[np.uint8], word: Bools, terminator: Bools) -> None:
-    """Set the word and terminator classes of non-ASCII characters, in place.
-
-    Decodes the code point at each multi-byte lead with array operations and classifies
-    the distinct code points only, so the cost per character stays an array operation.
+    The folded form is None when case folding leaves the character alone, and ``b""``
+    when it changes the character's UTF-8 length (which the byte path cannot do in place).
     """
-    lead = (b & 0xC0) != 0x80
-    multi = np.flatnonzero(b >= 0xC0)
-    b0 = b[multi].astype(np.uint32)
+    char = chr(cp)
+    folded = char.casefold()
+    if folded == char:
+        replacement = None
+    else:
+        encoded = folded.encode("utf-8")
+        replacement = encoded if len(encoded) == len(char.encode("utf-8", "surrogatepass")) else b""
+    return unicodedata.category(char)[0] in "LMN", cp in _TERMINATOR_CODEPOINTS, replacement
+
+
+def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
+    """Fold the case of the non-ASCII characters of ``b`` in place, and classify them.
+
+    Works on the non-ASCII bytes only: decodes the code point at each multi-byte lead
+    with array operations, looks up the distinct code points and writes same-length case
+    folds over the original bytes. Returns the positions of the non-ASCII bytes, whether
+    each belongs to a word character, the positions of non-ASCII sentence ends, and the
+    positions of characters whose folding changes their length.
+    """
+    nothing = np.zeros(0, dtype=np.int64)
+    high = np.flatnonzero(b >= 0x80)
+    is_lead = b[high] >= 0xC0
+    leads = high[is_lead]
+    if len(leads) == 0:
+        return high, np.zeros(len(high), dtype=bool), nothing, nothing
+    b0 = b[leads].astype(np.uint32)
     length = np.where(b0 >= 0xF0, 4, np.where(b0 >= 0xE0, 3, 2))
     cp = b0 & np.where(length == 2, 0x1F, np.where(length == 3, 0x0F, 0x07)).astype(np.uint32)
     for k in (1, 2, 3):
         more = np.flatnonzero(length > k)
-        cont = np.minimum(multi[more] + k, len(b) - 1)
-        cp[more] = (cp[more] << np.uint32(6)) | (b[cont] & 0x3F)
+        cp[more] = (cp[more] << np.uint32(6)) | (b[np.minimum(leads[more] + k, len(b) - 1)] & 0x3F)
     distinct, inverse = np.unique(cp, return_inverse=True)
-    is_word = np.fromiter((_is_word_codepoint(int(c)) for c in distinct), dtype=bool, count=len(distinct))
-    is_end = np.fromiter((int(c) in _TERMINATOR_CODEPOINTS for c in distinct), dtype=bool, count=len(distinct))
-    word[multi] = is_word[inverse]
-    terminator[multi] = is_end[inverse]
-    # Continuation bytes take the class of their character's lead byte.
-    char_of_byte = np.cumsum(lead) - 1
-    lead_pos = np.flatnonzero(lead)
-    word[:] = word[lead_pos][char_of_byte]
-    terminator[:] = terminator[lead_pos][char_of_byte] & lead
+    classes = [_codepoint_class(int(c)) for c in distinct]
+    is_word = np.array([c[0] for c in classes], dtype=bool)
+    is_end = np.array([c[1] for c in classes], dtype=bool)
+    high_word = is_word[inverse][np.cumsum(is_lead) - 1]
+    sentence_ends = leads[is_end[inverse]]
+
+    table = np.zeros((len(distinct), 4), dtype=np.uint8)
+    fold = np.zeros(len(distinct), dtype=bool)
+    irregular = np.zeros(len(distinct), dtype=bool)
+    for i, (_, _, encoded) in enumerate(classes):
+        if encoded:
+            table[i, : len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
+            fold[i] = True
+        elif encoded is not None:
+            irregular[i] = True
+    folding = np.flatnonzero(fold[inverse])
+    for k in range(4):
+        part = folding[length[folding] > k]
+        b[leads[part] + k] = table[inverse[part], k]
+    return high, high_word, sentence_ends, leads[irregular[inverse]]
 
 
-_position_weights: U32 | npt.NDArray[np.uint64] = odd_constants(64, salt=1)
+def _powers_of(x: int, n: int) -> npt.NDArray[np.uint64]:
+    """``[1, x, x**2, ..., x**(n-1)]`` modulo 2**64."""
+    return np.concatenate((np.ones(1, dtype=np.uint64), np.cumprod(np.full(n - 1, x, dtype=np.uint64))))
 
 
-def _weights(n: int) -> npt.NDArray[np.uint64]:
-    """Per-position multipliers of the token hash, grown on demand for long tokens."""
-    global _position_weights
-    if len(_position_weights) < n:
-        _position_weights = odd_constants(max(n, 2 * len(_position_weights)), salt=1)
-    return _position_weights[:n]  # type: ignore[return-value]
+class _Powers:
+    """Powers of the token hash's odd base and of its inverse modulo 2**64.
+
+    Kept between calls up to :data:`_POWERS_KEPT` entries; a larger buffer gets its own.
+    """
+
+    BASE = 0x100000001B3  # FNV's 64-bit prime: odd, so invertible modulo 2**64
+
+    def __init__(self) -> None:
+        self.up = self.down = np.ones(1, dtype=np.uint64)
+
+    def upto(self, n: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        if len(self.up) >= n:
+            return self.up[:n], self.down[:n]
+        size = max(n, min(2 * len(self.up), _POWERS_KEPT))
+        up, down = _powers_of(self.BASE, size), _powers_of(pow(self.BASE, -1, 2**64), size)
+        if size <= _POWERS_KEPT:
+            self.up, self.down = up, down
+        return up[:n], down[:n]
 
 
-def tokenize_bytes(buf: bytes, doc_offsets: I64) -> Tokens:
-    """Tokenise a buffer of normalised UTF-8 text holding documents at ``doc_offsets``.
+_POWERS_KEPT = 1 << 23
+_powers = _Powers()
+
+
+def _join(encoded: Sequence[bytes]) -> tuple[bytes, I64]:
+    """One buffer of encoded texts, and the offset of each text plus the total length."""
+    lengths = np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded))
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    if len(encoded):
+        offsets[-1] -= 1
+    return _SEPARATOR.join(encoded), offsets
+
+
+def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64) -> tuple[U32, I64, U8]:
+    """Token hashes, start offsets and flags of a buffer (see :func:`_tokenize_buffer`)."""
+    n = len(b)
+    b = b + _ascii_range(b, "A", 26).view(np.uint8) * np.uint8(32)  # ASCII case folding
+    digit = _ascii_range(b, "0", 10)
+    word = _ascii_range(b, "a", 26) | digit
+    word[high] = high_word
+    sentence_end = (b == ord(".")) | (b == ord("!")) | (b == ord("?")) | (b == ord("\n"))
+    sentence_end[high_ends] = True
+    joiners = np.flatnonzero((b[1:-1] == ord(",")) | (b[1:-1] == ord("."))) + 1
+    joiners = joiners[digit[joiners - 1] & digit[joiners + 1]]
+    word[joiners] = True
+    sentence_end[joiners] = False
+
+    starts = np.flatnonzero(word[1:] & ~word[:-1]) + 1
+    ends = np.flatnonzero(word[:-1] & ~word[1:]) + 1
+    if n and word[0]:
+        starts = np.concatenate(([0], starts))
+    if n and word[-1]:
+        ends = np.append(ends, n)
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.uint32), starts, np.zeros(0, dtype=np.uint8)
+
+    # Polynomial hash of each token from one prefix sum: with S the running sum of
+    # byte[j] * base**-j, a token's bytes [s, e) hash to (S[e] - S[s]) * base**(e - 1),
+    # whatever its position in the buffer.
+    up, down = _powers.upto(n + 1)
+    prefix = np.empty(n + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(b * down[:n], out=prefix[1:])
+    hashes = high32(fmix64((prefix[ends] - prefix[starts]) * up[ends - 1]))
+
+    # A token starts a sentence when a sentence end lies between it and the previous token.
+    ends_seen = np.cumsum(sentence_end, dtype=np.int32)
+    sentence_start = np.ones(len(starts), dtype=bool)
+    sentence_start[1:] = ends_seen[starts[1:] - 1] > ends_seen[ends[:-1] - 1]
+    flags = (digit[starts] * NUMERIC | sentence_start * SENTENCE_START).astype(np.uint8)
+    return hashes, starts, flags
+
+
+def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
+    """Tokenise a buffer of NFKC-normalised UTF-8 text holding documents at ``doc_offsets``.
 
     ``doc_offsets`` has one entry per document (its first byte) plus the buffer length;
-    documents must be separated by a non-word byte.
+    documents are separated by a non-word byte. Returns the tokens and the positions of
+    characters whose case folding changes their length (their documents need
+    :func:`normalize` before tokenising).
     """
     b = np.frombuffer(buf, dtype=np.uint8)
-    word = _ASCII_WORD[b]
-    terminator = _ASCII_TERMINATOR[b]
-    if not buf.isascii():
-        _classify_non_ascii(b, word, terminator)
-    if len(b) > 2:
-        joined = np.flatnonzero(_NUMBER_JOINER[b[1:-1]] & _DIGIT[b[:-2]] & _DIGIT[b[2:]]) + 1
-        word[joined] = True
-        terminator[joined] = False
-
-    edges = np.flatnonzero(np.diff(np.concatenate(([False], word, [False])).view(np.int8)))
-    starts, ends = edges[0::2], edges[1::2]
-    lengths = ends - starts
-    if len(starts) == 0:
-        empty = np.zeros(0, dtype=np.uint32)
-        return Tokens(empty, np.zeros(len(doc_offsets), dtype=np.int64), np.zeros(0, dtype=np.uint8))
-
-    # Token hash: sum of byte * weight[position in token], then a 64-bit mix.
-    first = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    positions = np.flatnonzero(word)
-    within = np.arange(len(positions)) - np.repeat(first, lengths)
-    weighted = b[positions].astype(np.uint64) * _weights(int(lengths.max()))[within]
-    sums = np.add.reduceat(weighted, first)
-    hashes = high32(fmix64(sums + lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
-
-    # A token starts a sentence when a terminator lies between it and the previous token.
-    ends_seen = np.concatenate(([0], np.cumsum(terminator)))
-    sentence_start = np.ones(len(starts), dtype=bool)
-    sentence_start[1:] = ends_seen[starts[1:]] > ends_seen[ends[:-1]]
-    flags = _DIGIT[b[starts]] * NUMERIC | sentence_start * SENTENCE_START
-
+    if buf.isascii():
+        nothing = np.zeros(0, dtype=np.int64)
+        high, high_word, high_ends, irregular = nothing, np.zeros(0, dtype=bool), nothing, nothing
+    else:
+        b = b.copy()
+        high, high_word, high_ends, irregular = _non_ascii(b)
+    if _kernels.available() and len(b) >= _kernels.MIN_BYTES:
+        hashes, starts, flags = _kernels.tokens(b, high, high_word, high_ends)
+    else:
+        hashes, starts, flags = _token_arrays(b, high, high_word, high_ends)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)
-    return Tokens(hashes, bounds, flags.astype(np.uint8))
+    return Tokens(hashes, bounds, flags), irregular
 
 
 def tokenize(texts: Sequence[str]) -> Tokens:
@@ -178,11 +268,15 @@ def tokenize(texts: Sequence[str]) -> Tokens:
     >>> len(t), (t.doc(0) == t.doc(1)).all()
     (2, np.True_)
     """
-    encoded = [normalize(t).encode("utf-8", "surrogatepass") for t in texts]
-    lengths = np.fromiter((len(e) + 1 for e in encoded), dtype=np.int64, count=len(encoded))
-    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    offsets[-1] -= 1 if len(encoded) else 0
-    return tokenize_bytes(_SEPARATOR.join(encoded), offsets)
+    encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
+    tokens, irregular = _tokenize_buffer(*_join(encoded))
+    if len(irregular):
+        # Rare characters (such as U+1E9E, capital sharp s) whose folding changes length.
+        _, offsets = _join(encoded)
+        for doc in np.unique(np.searchsorted(offsets, irregular, side="right") - 1).tolist():
+            encoded[doc] = normalize(texts[doc]).encode("utf-8", "surrogatepass")
+        tokens, _ = _tokenize_buffer(*_join(encoded))
+    return tokens
 
 
 @functools.cache
@@ -193,8 +287,30 @@ def stopword_hashes() -> U32:
     return np.unique(tokenize(words).hashes)
 
 
+_STOP_SLOT_BITS = 18
+
+
+@functools.cache
+def _stopword_table() -> tuple[np.uint32, U32]:
+    """A collision-free hash table of the stop words: ``(multiplier, table)``.
+
+    Slot of ``h`` is ``(h * multiplier) >> (32 - _STOP_SLOT_BITS)``. Empty slots hold a stop
+    word that belongs to another slot, so a lookup is one multiply, one gather and one
+    compare, with no false positives.
+    """
+    stop = stopword_hashes()
+    shift = np.uint32(32 - _STOP_SLOT_BITS)
+    for candidate in odd_constants(1000, salt=5):
+        multiplier = np.uint32(int(candidate) >> 32 | 1)
+        slots = (stop * multiplier) >> shift
+        if len(np.unique(slots)) == len(stop):
+            table = np.full(1 << _STOP_SLOT_BITS, stop[0], dtype=np.uint32)
+            table[slots] = stop
+            return multiplier, table
+    raise RuntimeError("no collision-free multiplier for the stop word table")
+
+
 def is_stopword(hashes: U32) -> Bools:
     """True where a token hash is a stop word."""
-    stop = stopword_hashes()
-    found = np.minimum(np.searchsorted(stop, hashes), len(stop) - 1)
-    return stop[found] == hashes
+    multiplier, table = _stopword_table()
+    return table[(hashes * multiplier) >> np.uint32(32 - _STOP_SLOT_BITS)] == hashes

@@ -16,7 +16,7 @@ def test_all_lists_exactly_the_public_names():
     ("settings", "message"),
     [
         ({"num_perm": 0}, "num_perm must be between 1 and 4096, got 0"),
-        ({"bands": 100, "rows": 2}, r"bands \* rows must not exceed num_perm"),
+        ({"bands": 200, "rows": 2}, r"bands \* rows must not exceed num_perm"),
         ({"paraphrase_score": 1.5}, "paraphrase_score must be a number between 0 and 1, got 1.5"),
         ({"scheme": "md5"}, "scheme must be one of 'affine32', got 'md5'"),
         ({"ngram": "3"}, "ngram must be an int, got '3'"),
@@ -50,10 +50,12 @@ def test_a_string_where_documents_are_expected_is_a_type_error():
 
 
 def test_scan_items_must_be_id_text_tuples():
-    with pytest.raises(TypeError, match=r"\(doc_id, text\) tuples"):
+    with pytest.raises(TypeError, match=r"\(doc_id, text\) or \(doc_id, text, timestamp\) tuples"):
         Detector().scan(["a", "b"])
 
 
 def test_non_string_text_is_a_type_error():
     with pytest.raises(TypeError, match="text must be a str, got bytes"):
         Detector().add("x", b"bytes")
+    with pytest.raises(TypeError, match="text of 'x' is a bytes, expected str"):
+        Detector().scan([("x", b"bytes")])

@@ -46,7 +46,9 @@ def test_output_is_byte_identical_across_runs():
 def test_json_has_pairs_and_jdupes_style_match_sets(capsys):
     assert main(["scan", str(SEEDS), "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["matchSets"] == [{"fileList": [{"filePath": SEED_PAIR[0]}, {"filePath": SEED_PAIR[1]}]}]
+    [match_set] = report["matchSets"]
+    assert match_set["fileList"] == [{"filePath": SEED_PAIR[1]}, {"filePath": SEED_PAIR[0]}]  # the source first
+    assert match_set["source"] == SEED_PAIR[1] and match_set["id"].startswith("g-")
     assert report["pairs"][0]["verdict"] == "paraphrase"
 
 
@@ -60,7 +62,8 @@ def test_csv_has_one_row_per_pair(capsys):
 def test_text_table_names_the_pair_and_the_group(capsys):
     assert main(["scan", str(SEEDS)]) == 0
     out = capsys.readouterr().out
-    assert "paraphrase" in out and SEED_PAIR[0] in out and "group 1 (2 documents)" in out
+    assert "paraphrase" in out and SEED_PAIR[0] in out
+    assert f"(2 documents): source {SEED_PAIR[1]} (wire dateline); {SEED_PAIR[0]}" in out
 
 
 def test_fail_on_duplicates_exits_1_only_when_something_is_found(tmp_path, capsys):
@@ -90,6 +93,12 @@ def test_help_documents_every_option():
         "--max-bytes",
         "--paraphrase-score",
         "--near-duplicate-containment",
+        "--text-field",
+        "--id-field",
+        "--time-from",
+        "--time-field",
+        "--keep-boilerplate",
+        "html",
     ):
         assert option in out
 
@@ -131,3 +140,15 @@ def test_nested_folders_are_read_with_relative_names(tmp_path, capsys):
     assert main(["scan", str(tmp_path), "--format", "jsonl"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert (record["a"], record["b"]) == ("x/a.md", "x/y/b.txt")
+
+
+def test_html_format_writes_one_page(capsys):
+    assert main(["scan", str(SEEDS), "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert f"{SEED_PAIR[0]} ~ {SEED_PAIR[1]}" in page
+
+
+def test_keep_boilerplate_leaves_chrome_in(capsys):
+    assert main(["scan", str(SEEDS), "--format", "json", "--keep-boilerplate"]) == 0
+    assert json.loads(capsys.readouterr().out)["boilerplate"] == []

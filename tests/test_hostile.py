@@ -32,6 +32,7 @@ def hostile(tmp_path):
     (tmp_path / "d0" / "up").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     os.mkfifo(tmp_path / "pipe.txt")  # opening it for reading would wait for a writer
+    os.mkfifo(tmp_path / "feed.jsonl")
     (tmp_path / "folder.txt").mkdir()
     return tmp_path
 
@@ -73,6 +74,7 @@ def test_a_folder_of_hostile_files_is_scanned_and_every_skip_is_named(hostile):
         "loop-b.txt: skipped: cannot read: Too many levels of symbolic links",
         "dangling.txt: skipped: cannot read: No such file or directory",
         "pipe.txt: skipped: not a regular file",
+        "feed.jsonl: skipped: not a regular file",
     ):
         assert f"dedup: warning: {expected}\n" in done.stderr
     assert "folder.txt" not in done.stderr and "/up/" not in done.stdout + done.stderr

@@ -52,3 +52,18 @@ def test_candidates_equal_datasketch_minhashlsh_with_the_same_bands(seeds):
     index.insert(keys)
     for i, sig in enumerate(signatures):
         assert sorted(lsh.query(mh.to_datasketch(sig))) == index.query(keys[i]).tolist()
+
+
+def test_pair_generation_in_small_chunks_gives_the_same_pairs(monkeypatch):
+    rng = np.random.default_rng(2)
+    keys = band_keys(rng.integers(0, 2, (120, 4)).astype(np.uint32), 2, 2)
+    expected = pairs_sharing_keys(keys)
+    monkeypatch.setattr("dedup._lsh._PAIRS_PER_CHUNK", 7)
+    np.testing.assert_array_equal(pairs_sharing_keys(keys), expected)
+
+
+def test_keep_filters_pairs_as_they_are_generated():
+    rng = np.random.default_rng(3)
+    keys = band_keys(rng.integers(0, 3, (100, 4)).astype(np.uint32), 2, 2)
+    kept = pairs_sharing_keys(keys, keep=lambda a, b: (a[(a + b) % 2 == 0], b[(a + b) % 2 == 0]))
+    assert set(map(tuple, kept.tolist())) == {p for p in brute_force_pairs(keys) if sum(p) % 2 == 0}

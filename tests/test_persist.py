@@ -1,5 +1,6 @@
 """Saving and loading an index: round trips, atomic writes, and refusing what cannot be trusted."""
 
+import hashlib
 import json
 import os
 import random
@@ -84,7 +85,7 @@ def test_the_manifest_records_versions_settings_and_checksums(seeded, tmp_path):
     seeded.save(tmp_path)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["format"] == "dedup-index" and manifest["library_version"]
-    assert manifest["config"]["num_perm"] == 128 and manifest["config"]["paraphrase_score"] == 0.3
+    assert manifest["config"]["num_perm"] == 256 and manifest["config"]["paraphrase_score"] == 0.3
     assert set(manifest["pipeline"]) == {"stopwords", "hashing"}
     assert set(manifest["files"]) == {*persist.ARRAYS, "ids"}
     assert all(re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]) for entry in manifest["files"].values())
@@ -154,7 +155,7 @@ def test_an_index_from_an_incompatible_version_is_refused_saying_what_differs(se
 
 def test_loading_with_other_signature_settings_is_refused_naming_them(seeded, tmp_path):
     seeded.save(tmp_path)
-    with pytest.raises(IndexLoadError, match="num_perm is 128 in the index, 64 requested; seed is 1 in the index, 2"):
+    with pytest.raises(IndexLoadError, match="num_perm is 256 in the index, 64 requested; seed is 1 in the index, 2"):
         Detector.load(tmp_path, num_perm=64, bands=32, seed=2)
 
 
@@ -276,3 +277,60 @@ def test_the_package_never_unpickles_or_evaluates_what_it_reads():
     assert not re.search(r"\bpickle\b|\bmarshal\b|\bshelve\b|\beval\(|\bexec\(|allow_pickle=True", source)
     loads = re.findall(r"np\.load\(.*", source)
     assert loads and all("allow_pickle=False" in call for call in loads)
+
+
+def test_kept_texts_are_saved_so_that_passages_survive_a_reload(seeds, tmp_path):
+    det = Detector(keep_text=True)
+    det.add("001", seeds["001"])
+    det.add("article", ARTICLE)
+    det.save(tmp_path)
+    assert "texts" in json.loads((tmp_path / "manifest.json").read_text())["files"]
+    loaded = Detector.load(tmp_path)
+    [match] = loaded.query(seeds["000"])
+    assert match.passages and [match] == det.query(seeds["000"])
+    assert Detector.load(tmp_path, keep_text=False).query(seeds["000"])[0].passages == ()
+
+
+def test_an_index_saved_without_texts_loads_into_a_detector_that_keeps_them(seeds, tmp_path):
+    plain = Detector()
+    plain.add("001", seeds["001"])
+    plain.save(tmp_path)
+    assert "texts" not in json.loads((tmp_path / "manifest.json").read_text())["files"]
+    keeping = Detector.load(tmp_path, keep_text=True)
+    assert keeping.query(seeds["000"])[0].passages == ()  # its text was never kept
+    keeping.add("000", seeds["000"])
+    keeping.save(tmp_path)
+    reloaded = Detector.load(tmp_path)
+    assert reloaded.config.keep_text
+    assert [(m.doc_id, bool(m.passages)) for m in reloaded.query(seeds["001"])] == [("001", False), ("000", True)]
+
+
+def test_a_corrupted_texts_file_is_reported_on_load(seeds, tmp_path):
+    det = Detector(keep_text=True)
+    det.add("001", seeds["001"])
+    det.save(tmp_path)
+    path = next(tmp_path.glob("texts-*.json"))
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexLoadError, match=rf"{re.escape(path.name)} is corrupted"):
+        Detector.load(tmp_path)
+
+
+def test_texts_that_do_not_fit_the_documents_are_refused(seeds, tmp_path):
+    det = Detector(keep_text=True)
+    det.add("001", seeds["001"])
+    det.save(tmp_path)
+    data = json.dumps(["one", "two"]).encode()
+    name = "texts-0123456789abcdef.json"
+    (tmp_path / name).write_bytes(data)
+    entry = {"file": name, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    rewrite_manifest(tmp_path, lambda m: m["files"].update(texts=entry))
+    with pytest.raises(IndexLoadError, match="its texts are not 1 strings or nulls"):
+        Detector.load(tmp_path)
+
+
+def test_the_hashing_digest_is_pinned():
+    # Any change to tokenising or hashing changes this digest, so that indexes saved before
+    # it are refused on load; update the pin together with such a change.
+    assert persist.pipeline()["hashing"] == "a5614c6fb2204338bc136faa82567f896d880b52870034c2c2f5f79ab903c38c"

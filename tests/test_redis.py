@@ -53,7 +53,7 @@ def test_a_shared_index_can_be_saved_and_loaded_into_memory(redis_url, seeds, tm
 def test_joining_with_other_signature_or_banding_settings_is_refused(redis_url):
     Detector.connect(redis_url, prefix="news").add("wire", ARTICLE)
     with pytest.raises(
-        IndexLoadError, match="'news' was made with incompatible settings: bands is 64 in the index, 32"
+        IndexLoadError, match="'news' was made with incompatible settings: bands is 128 in the index, 32"
     ):
         Detector.connect(redis_url, prefix="news", bands=32)
     strict = Detector.connect(redis_url, prefix="news", near_duplicate_containment=0.99)
@@ -148,3 +148,16 @@ def test_processes_adding_copies_at_the_same_instant_report_each_pair_at_least_o
             if a < b:
                 assert b in reported[a] or a in reported[b], f"neither {a} nor {b} reported the other"
     assert {m.doc_id for m in det.query(ARTICLE) if m.verdict is Verdict.NEAR_DUPLICATE} == set(reported)
+
+
+def test_kept_texts_are_shared_so_that_every_worker_finds_passages(redis_url, redis_server, seeds):
+    client, _ = redis_server
+    Detector.connect(redis_url, keep_text=True).add("001", seeds["001"])
+    Detector.connect(redis_url, keep_text=False).add("article", ARTICLE)
+    assert client.hget(b"dedup:doc:001", b"text") == seeds["001"].encode()
+    assert client.hget(b"dedup:doc:article", b"text") is None
+    [match] = Detector.connect(redis_url).query(seeds["000"])  # the index's settings keep texts
+    assert match.doc_id == "001" and len(match.passages) >= 8
+    client.hset(b"dedup:doc:001", b"text", b"\xff\xfe not UTF-8")
+    with pytest.raises(IndexLoadError, match="document '001' of the Redis index is corrupted"):
+        Detector.connect(redis_url, keep_text=True).query(seeds["000"])

@@ -82,3 +82,15 @@ def test_non_latin_words_stay_whole():
 
 def test_lone_surrogates_do_not_crash():
     assert len(tokenize(["abc\ud800def"]).doc(0)) == 2
+
+
+def test_tokens_of_a_text_are_the_tokens_of_its_normal_form():
+    texts = ["STRAẞE İstanbul ǰ ΐ", "Grüße aus KÖLN", "ΣΊΣΥΦΟΣ", "plain ascii TEXT"]
+    np.testing.assert_array_equal(tokenize(texts).hashes, tokenize([normalize(t) for t in texts]).hashes)
+    assert (tokenize(["STRAẞE"]).doc(0) == tokenize(["strasse"]).doc(0)).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_any_text_tokenises_like_its_normal_form(text):
+    np.testing.assert_array_equal(tokenize([text]).hashes, tokenize([normalize(text)]).hashes)

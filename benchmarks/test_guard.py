@@ -1,0 +1,56 @@
+"""Guard against regressions of the core: throughput relative to references timed in the same run.
+
+Absolute times mean nothing on shared, noisy machines, so each round times dedup and the
+reference back to back on the same texts, and the median ratio over several rounds must
+stay above a floor set well below the measured value (see docs/performance.md).
+"""
+
+import statistics
+import time
+
+import pytest
+from datasketch import MinHash
+
+from dedup import MinHasher
+
+from .conftest import word_shingles
+
+ROUNDS = 7
+FLOOR_VS_DATASKETCH_BULK = 12.0  # measured 20-25x with the compiled kernels
+FLOOR_VS_RENSA = 3.0  # measured 7-9x
+
+
+def median_ratio(ours, reference) -> float:
+    ours()  # warm up: compiles the kernels once
+    ratios = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        ours()
+        mid = time.perf_counter()
+        reference()
+        ratios.append((time.perf_counter() - mid) / (mid - start))
+    return statistics.median(ratios)
+
+
+def test_signatures_stay_faster_than_datasketch_bulk(sample):
+    mh = MinHasher(num_perm=128)
+    ratio = median_ratio(
+        lambda: mh.signatures(sample),
+        lambda: MinHash.bulk([[s.encode("utf-8") for s in word_shingles(t)] for t in sample], num_perm=128),
+    )
+    print(f"\ndedup MinHasher vs datasketch MinHash.bulk: {ratio:.1f}x (floor {FLOOR_VS_DATASKETCH_BULK}x)")
+    assert ratio >= FLOOR_VS_DATASKETCH_BULK
+
+
+def test_signatures_stay_faster_than_rensa(sample):
+    rensa = pytest.importorskip("rensa", reason="rensa is in the optional 'bench' extra")
+
+    def reference():
+        for text in sample:
+            m = rensa.RMinHash(num_perm=128, seed=1)
+            m.update(word_shingles(text))
+            m.digest()
+
+    ratio = median_ratio(lambda: MinHasher(num_perm=128).signatures(sample), reference)
+    print(f"\ndedup MinHasher vs rensa RMinHash: {ratio:.1f}x (floor {FLOOR_VS_RENSA}x)")
+    assert ratio >= FLOOR_VS_RENSA

@@ -1,0 +1,96 @@
+"""One benchmark per stage of the pipeline, each checking its result."""
+
+import re
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from dedup import Detector, MinHasher, Verdict, normalize
+from dedup._lsh import LSHIndex
+from dedup._rerank import Profiles
+from dedup._shingle import shingles
+from dedup._tokenize import tokenize
+
+from .conftest import megabytes
+
+
+def test_normalize(benchmark, texts):
+    benchmark.extra_info["MB"] = megabytes(texts)
+    result = benchmark(lambda: [normalize(t) for t in texts])
+    assert result[0] == texts[0].casefold()
+
+
+def test_tokenize_and_hash(benchmark, texts):
+    benchmark.extra_info["MB"] = megabytes(texts)
+    tokens = benchmark(tokenize, texts)
+    counts = np.diff(tokens.bounds)
+    assert counts.tolist() == [len(re.findall(r"[^\W_]+", t)) for t in texts]
+
+
+def test_shingle(benchmark, texts):
+    tokens = tokenize(texts)
+    benchmark.extra_info["MB"] = megabytes(texts)
+    hashes, bounds = benchmark(shingles, tokens, 1, True)
+    assert set(hashes[bounds[0] : bounds[1]].tolist()) == set(MinHasher().shingle_hashes(texts[0]).tolist())
+
+
+def test_signature(benchmark, texts):
+    mh = MinHasher()
+    hashes, bounds = mh.shingles(tokenize(texts))
+    benchmark.extra_info["MB"] = megabytes(texts)
+    signatures = benchmark(mh.sign, hashes, bounds)
+    for i in range(0, len(texts), 200):
+        reference = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=int)
+        reference.update_batch(hashes[bounds[i] : bounds[i + 1]])
+        np.testing.assert_array_equal(signatures[i], reference.hashvalues)
+
+
+def _keys(texts):
+    index = LSHIndex(bands=32, rows=4)
+    return index.keys(MinHasher().signatures(texts))
+
+
+def test_index_insert(benchmark, texts):
+    keys = _keys(texts)
+    index = benchmark(lambda: LSHIndex(bands=32, rows=4).insert(keys) is not None and None)
+    assert index is None
+    built = LSHIndex(bands=32, rows=4)
+    assert built.insert(keys).tolist() == list(range(len(texts)))
+
+
+def test_index_query_gives_the_candidates_of_datasketch(benchmark, texts):
+    mh = MinHasher()
+    signatures = mh.signatures(texts)
+    index = LSHIndex(bands=32, rows=4)
+    keys = index.keys(signatures)
+    index.insert(keys)
+    found = benchmark(lambda: [index.query(k) for k in keys])
+    lsh = MinHashLSH(num_perm=128, params=(32, 4))
+    for i, sig in enumerate(signatures):
+        lsh.insert(i, mh.to_datasketch(sig))
+    for i in range(0, len(texts), 50):
+        assert sorted(lsh.query(mh.to_datasketch(signatures[i]))) == found[i].tolist()
+
+
+def test_rerank(benchmark, corpus):
+    det = Detector()
+    by_id = dict(corpus.docs)
+    planted = corpus.planted[:30]
+    tokens = tokenize([by_id[a] for a, _, _ in planted] + [by_id[b] for _, b, _ in planted])
+    left = np.arange(len(planted))
+    right = left + len(planted)
+    estimates = np.ones(len(planted))
+    found = benchmark(lambda: det._rerank(Profiles(tokens, det.config), left, right, estimates))
+    expected = {"exact": Verdict.EXACT, "edited": Verdict.NEAR_DUPLICATE, "truncated": Verdict.NEAR_DUPLICATE}
+    assert [v for _, _, v, _ in found] == [expected[kind] for _, _, kind in planted]
+
+
+def test_scan_end_to_end(benchmark, corpus):
+    benchmark.extra_info["MB"] = megabytes(corpus.texts)
+    result = benchmark.pedantic(Detector().scan, args=(corpus.docs,), rounds=3, iterations=1)
+    found = {(p.a, p.b) for p in result.pairs}
+    assert {(a, b) for a, b, _ in corpus.planted} <= found
+    family = {}
+    for a, b, _ in corpus.planted:
+        family[b] = family.get(a, a)
+    assert all(family.get(a, a) == family.get(b, b) for a, b in found), "a pair outside the planted copies"

@@ -1,0 +1,292 @@
+"""Evaluation on labelled corpora: readers, one fixed protocol, and the metrics.
+
+The protocol is the one an ingestion pipeline lives by: for each case, a fresh
+:class:`~dedup.Detector` with the given settings indexes the case's documents with
+``add`` and is asked about the case's query text with ``query``. Every (query, indexed
+document) combination is one evaluated pair: its prediction is the verdict of the match
+naming that document, or none. Each pair is also scored with ``compare`` so that the
+score distributions cover the pairs that got no verdict.
+
+Gold labels are verdicts (``exact``, ``near_duplicate``, ``paraphrase``), ``derived``
+(any of the three), ``none``, or ``unscored`` (reported, but not counted in the metrics).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ._config import DetectorConfig
+from ._detector import Detector
+from ._exceptions import InputError, MissingPathError
+from ._io import decode
+from ._rerank import Scores
+from ._verdict import Verdict
+
+VERDICTS = tuple(v.value for v in Verdict)
+GOLD_LABELS = (*VERDICTS, "derived", "none", "unscored")
+NONE = "none"
+
+
+@dataclass(frozen=True)
+class Case:
+    """Documents to index, a text to query, and the gold label for each indexed document.
+
+    ``gold`` maps an indexed document's id to ``(label, category)``; a document missing
+    from it is ``("none", "unrelated")``. The category is the corpus's own class, shown in
+    the report (e.g. Clough–Stevenson's ``heavy``).
+    """
+
+    id: str
+    index: dict[str, str]
+    query: str
+    gold: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JudgedPair:
+    case: str
+    doc: str
+    gold: str
+    category: str
+    predicted: str
+    scores: Scores
+
+    @property
+    def derived(self) -> bool:
+        return self.predicted != NONE
+
+    @property
+    def gold_derived(self) -> bool:
+        return self.gold not in (NONE, "unscored")
+
+
+def _ratio(a: int, b: int) -> float:
+    return a / b if b else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The judged pairs of a corpus and the metrics computed from them."""
+
+    name: str
+    pairs: tuple[JudgedPair, ...]
+
+    def _scored(self) -> list[JudgedPair]:
+        return [p for p in self.pairs if p.gold != "unscored"]
+
+    def derived_metrics(self) -> dict[str, float]:
+        """Precision, recall, F1 and accuracy of "derived" (any verdict) against "not derived"."""
+        scored = self._scored()
+        tp = sum(p.derived and p.gold_derived for p in scored)
+        fp = sum(p.derived and not p.gold_derived for p in scored)
+        fn = sum(not p.derived and p.gold_derived for p in scored)
+        tn = len(scored) - tp - fp - fn
+        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+        return {
+            "pairs": len(scored), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
+            "precision": precision, "recall": recall, "f1": _f1(precision, recall),
+            "accuracy": _ratio(tp + tn, len(scored)),
+        }  # fmt: skip
+
+    def verdict_metrics(self) -> dict[str, dict[str, float]]:
+        """Precision, recall and F1 per verdict, over pairs whose gold label is a verdict or none."""
+        scored = [p for p in self._scored() if p.gold in (*VERDICTS, NONE)]
+        result = {}
+        for verdict in VERDICTS:
+            tp = sum(p.predicted == verdict and p.gold == verdict for p in scored)
+            predicted = sum(p.predicted == verdict for p in scored)
+            actual = sum(p.gold == verdict for p in scored)
+            if not predicted and not actual:
+                continue
+            precision, recall = _ratio(tp, predicted), _ratio(tp, actual)
+            result[verdict] = {
+                "support": actual,
+                "precision": precision,
+                "recall": recall,
+                "f1": _f1(precision, recall),
+            }
+        return result
+
+    def confusion(self) -> dict[str, dict[str, int]]:
+        """Counts of predicted verdicts (or none) for each gold category."""
+        table: dict[str, Counter[str]] = {}
+        for p in self.pairs:
+            table.setdefault(p.category, Counter())[p.predicted] += 1
+        return {category: dict(sorted(counts.items())) for category, counts in sorted(table.items())}
+
+    def distributions(self) -> dict[str, dict[str, list[float]]]:
+        """Min, quartiles and max of each score for each gold category."""
+        result: dict[str, dict[str, list[float]]] = {}
+        for name in ("containment", "cosine", "coverage", "order", "rewrite"):
+            result[name] = {}
+            for category in sorted({p.category for p in self.pairs}):
+                values = [getattr(p.scores, name) for p in self.pairs if p.category == category]
+                result[name][category] = [round(float(q), 3) for q in np.quantile(values, [0, 0.25, 0.5, 0.75, 1])]
+        return result
+
+    def errors(self) -> list[JudgedPair]:
+        """Scored pairs whose derived / not-derived prediction disagrees with the gold label."""
+        return [p for p in self._scored() if p.derived != p.gold_derived]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "corpus": self.name,
+            "derived": self.derived_metrics(),
+            "verdicts": self.verdict_metrics(),
+            "confusion": self.confusion(),
+            "distributions": self.distributions(),
+            "errors": [
+                {"case": p.case, "doc": p.doc, "category": p.category, "gold": p.gold, "predicted": p.predicted,
+                 "scores": p.scores.as_dict()}
+                for p in self.errors()
+            ],
+            "flagged_unscored": [
+                {"case": p.case, "doc": p.doc, "category": p.category, "predicted": p.predicted}
+                for p in self.pairs if p.gold == "unscored" and p.derived
+            ],
+        }  # fmt: skip
+
+
+def evaluate(cases: Iterable[Case], name: str = "corpus", config: DetectorConfig | None = None) -> Evaluation:
+    """Run the evaluation protocol over ``cases`` with the detector's defaults or ``config``.
+
+    Examples
+    --------
+    >>> case = Case("c1", {"src": "The council closed the library for repairs after the flood."},
+    ...             "The council closed the library for repairs after the flood!", {"src": ("exact", "copy")})
+    >>> evaluate([case]).derived_metrics()["f1"]
+    1.0
+    """
+    config = config or DetectorConfig()
+    judged = []
+    for case in cases:
+        det = Detector(config)
+        for doc_id, text in case.index.items():
+            det.add(doc_id, text)
+        found = {m.doc_id: m.verdict.value for m in det.query(case.query)}
+        for doc_id, text in case.index.items():
+            gold, category = case.gold.get(doc_id, (NONE, "unrelated"))
+            if gold not in GOLD_LABELS:
+                raise InputError(f"case {case.id!r}: unknown gold label {gold!r}; expected one of {GOLD_LABELS}")
+            _, scores = det.compare(case.query, text)
+            judged.append(JudgedPair(case.id, doc_id, gold, category, found.get(doc_id, NONE), scores))
+    return Evaluation(name, tuple(judged))
+
+
+# -- readers -----------------------------------------------------------------------------
+
+
+def _require(path: str | Path) -> Path:
+    path = Path(path)
+    if not path.exists():
+        raise MissingPathError(f"no such file or folder: {path}")
+    return path
+
+
+def _read(path: Path) -> str:
+    return decode(path.read_bytes(), str(path), lambda _name, _reason: None)
+
+
+CLOUGH_GOLD = {"cut": "near_duplicate", "light": "near_duplicate", "heavy": "paraphrase", "non": NONE}
+
+
+def read_clough(folder: str | Path) -> list[Case]:
+    """Clough & Stevenson's corpus: each answer queried against an index of the five sources.
+
+    ``cut`` and ``light`` answers are gold ``near_duplicate``, ``heavy`` ones ``paraphrase``
+    and ``non`` ones ``none``; the sources of the other four tasks are ``none`` too.
+    """
+    root = _require(folder)
+    sources = {f"orig_task{t}": _read(root / f"orig_task{t}.txt") for t in "abcde"}
+    cases = []
+    with open(root / "labels.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            gold = {f"orig_task{row['Task']}": (CLOUGH_GOLD[row["Category"]], row["Category"])}
+            cases.append(Case(row["File"], sources, _read(root / row["File"]), gold))
+    return cases
+
+
+def _semeval_category(overall: float) -> tuple[str, str]:
+    if overall >= 2.5:
+        return NONE, "different story (Overall >= 2.5)"
+    if overall <= 1.5:
+        return "unscored", "same story (Overall <= 1.5)"
+    return "unscored", "related (1.5 < Overall < 2.5)"
+
+
+def read_semeval(folder: str | Path) -> list[Case]:
+    """SemEval-2022 Task 8 English pairs: ``text1`` indexed, ``text2`` queried.
+
+    Pairs about different stories (Overall >= 2.5) are gold ``none``; same-story pairs are
+    not labelled for copying and are reported but not scored.
+    """
+    path = _require(folder)
+    path = path / "pairs.csv" if path.is_dir() else path
+    with open(path, encoding="utf-8") as f:
+        return [
+            Case(
+                row["pair_id"],
+                {"text1": row["text1"]},
+                row["text2"],
+                {"text1": _semeval_category(float(row["Overall"]))},
+            )
+            for row in csv.DictReader(f)
+        ]
+
+
+def read_mrpc(path: str | Path) -> list[Case]:
+    """The Microsoft Research Paraphrase Corpus (TSV): sentence 1 indexed, sentence 2 queried."""
+    path = _require(path)
+    path = path / "msr_paraphrase_train.txt" if path.is_dir() else path
+    with open(path, encoding="utf-8-sig") as f:
+        rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [
+            Case(
+                f"{row['#1 ID']}-{row['#2 ID']}",
+                {"s1": row["#1 String"]},
+                row["#2 String"],
+                {"s1": ("derived", "paraphrase") if row["Quality"] == "1" else (NONE, "not paraphrase")},
+            )
+            for row in rows
+        ]
+
+
+def read_pairs(path: str | Path) -> list[Case]:
+    """Labelled pairs in JSON lines: ``{"a": text, "b": text, "label": gold, "id": optional}``.
+
+    ``a`` is indexed and ``b`` queried; ``label`` is a gold label (see the module docs).
+    """
+    cases = []
+    with open(_require(path), encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                a, b, label = record["a"], record["b"], record["label"]
+            except (json.JSONDecodeError, KeyError, TypeError) as err:
+                raise InputError(f"{path}:{number}: expected a JSON object with a, b and label ({err})") from None
+            cases.append(Case(str(record.get("id", number)), {"a": a}, b, {"a": (label, label)}))
+    return cases
+
+
+READERS = {"clough": read_clough, "semeval": read_semeval, "mrpc": read_mrpc, "pairs": read_pairs}
+
+
+def cases_of(kind: str, path: str | Path) -> Iterator[Case]:
+    """The cases of a corpus of one of the kinds in :data:`READERS`."""
+    if kind not in READERS:
+        raise InputError(f"corpus kind must be one of {', '.join(READERS)}, got {kind!r}")
+    return iter(READERS[kind](path))

@@ -1,0 +1,83 @@
+"""Page chrome is stripped before comparing: it neither makes false matches nor hides real ones."""
+
+from dedup import Boilerplate, Detector
+
+from .test_detector import ARTICLE, UNRELATED
+
+COOKIES = """\
+We use cookies and similar technologies to personalise content and advertising, to provide social media \
+features and to analyse our traffic, and we share information about your use of our site with our partners.
+Copyright Harbour Media Group. All content on this site is protected and may not be reproduced without permission."""
+
+# Four pages of one site about four different things.
+STORIES = [
+    "The city museum reopened its east wing on Saturday after a two-year renovation funded by local donors. "
+    "Curators have rehung the maritime collection in chronological order, and a new gallery shows paintings of "
+    "the old harbour that had been in storage since the nineteen-seventies. Entry stays free for residents, and "
+    "school groups can book guided tours on weekday mornings.",
+    "A lorry carrying building sand overturned on the ring road early on Monday, closing two lanes until the "
+    "afternoon. Nobody was hurt, police said, but commuters faced delays of up to an hour. Engineers will inspect "
+    "the crash barrier, which was damaged over a length of about forty metres, and the council has asked the "
+    "haulage firm to pay for the repairs.",
+    "The under-sixteens of Harbour Athletic won the regional cup final on penalties after a goalless draw against "
+    "Northfield. Their goalkeeper saved two spot kicks in front of a crowd of more than a thousand, the largest for "
+    "a youth match in the county this season. The team now plays in the national rounds, with the first match away "
+    "at a club from the capital in March.",
+    "Volunteers planted four hundred oak saplings along the river bank at the weekend, part of a scheme to reduce "
+    "flooding in the lower town. The trees were donated by a nursery in the valley. Organisers said more planting "
+    "days would follow in the spring if enough people sign up to help, and the council will provide tools, gloves "
+    "and a hot lunch for every volunteer.",
+]
+
+
+def _pages() -> list[tuple[str, str]]:
+    return [(f"page-{k}", f"{story}\n{COOKIES}\nShare.") for k, story in enumerate(STORIES)]
+
+
+def test_chrome_shared_by_unrelated_pages_makes_no_match_and_is_reported():
+    pages = _pages()
+    assert Detector(strip_boilerplate=False).scan(pages).pairs  # the chrome alone would match them
+    result = Detector().scan(pages)
+    assert result.pairs == ()
+    assert {b.line for b in result.boilerplate} == {*COOKIES.splitlines(), "Share."}
+    assert all(b.documents == 4 for b in result.boilerplate)
+
+
+def test_chrome_does_not_hide_a_copy_on_another_site():
+    copy = "SUBSCRIBE NOW\n" + ARTICLE + "\n" + COOKIES
+    result = Detector().scan([*_pages(), ("source", ARTICLE), ("copy", copy)])
+    assert [(p.a, p.b) for p in result.pairs] == [("source", "copy")]
+    assert result.pairs[0].scores.containment == 1.0
+
+
+def test_paragraphs_that_recur_in_copies_are_kept():
+    copies = [(f"copy-{k}", f"Site {k} news\n{ARTICLE}") for k in range(4)]
+    result = Detector().scan([*copies, ("other", UNRELATED)])
+    assert len(result.pairs) == 6
+    assert result.boilerplate == ()
+
+
+def test_a_small_folder_still_loses_common_chrome_lines(seeds):
+    stripped = {b.line for b in Detector().scan(sorted(seeds.items())).boilerplate}
+    assert {"Share.", "Exit mobile version", "Leave a Comment"} <= stripped
+
+
+def test_stripping_keeps_offsets_into_the_given_texts():
+    text = "Share.\n" + ARTICLE
+    [pair] = Detector().scan([("a", ARTICLE), ("b", text)]).pairs
+    assert all(text[p.b_start : p.b_end] == ARTICLE[p.a_start : p.a_end] for p in pair.passages)
+
+
+def test_stripping_can_be_turned_off():
+    assert Detector(strip_boilerplate=False).scan([("a", "Share.\nTroops left.")]).boilerplate == ()
+    assert Detector().scan([("a", "Share.\nTroops left.")]).boilerplate == (Boilerplate("Share.", 1),)
+
+
+def test_a_line_copied_into_several_derived_documents_is_kept():
+    first, *rest = ARTICLE.split("\n\n")
+    copies = [(f"copy-{k}", "\n\n".join([first, *(f"{p.strip()} (Update {k}.)" for p in rest)])) for k in range(3)]
+    result = Detector().scan([("source", ARTICLE), *copies])
+    assert result.boilerplate == ()
+    assert len(result.pairs) == 6
+    first_passage = result.pairs[0].passages[0]
+    assert ARTICLE[first_passage.a_start : first_passage.a_end] == first.strip()

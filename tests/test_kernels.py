@@ -1,0 +1,46 @@
+"""The compiled kernels give exactly what the numpy code gives."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import _kernels
+from dedup._minhash import MinHasher, affine32_signatures
+from dedup._tokenize import _join, _non_ascii, _token_arrays, nfkc
+
+pytestmark = pytest.mark.skipif(not _kernels.available(), reason="numba is not installed (the 'fast' extra)")
+
+
+def both_tokenisers(texts):
+    buf, _ = _join([nfkc(t).encode("utf-8", "surrogatepass") for t in texts])
+    b = np.frombuffer(buf, dtype=np.uint8).copy()
+    prepared = _non_ascii(b)[:3]
+    return _token_arrays(b, *prepared), _kernels.tokens(b, *prepared)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=60), max_size=5))
+def test_tokeniser_kernel_equals_numpy(texts):
+    numpy_result, kernel_result = both_tokenisers(texts)
+    for ours, theirs in zip(numpy_result, kernel_result, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_tokeniser_kernel_equals_numpy_on_articles(seeds):
+    numpy_result, kernel_result = both_tokenisers([*seeds.values(), "2,000 troops. 3.5 km! Über-Straße?"])
+    for ours, theirs in zip(numpy_result, kernel_result, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=300), st.lists(st.integers(0, 40), min_size=1, max_size=8))
+def test_signature_kernel_equals_numpy(values, cuts):
+    hashes = np.array(values, dtype=np.uint32)
+    bounds = np.unique(np.clip(np.concatenate(([0], np.cumsum(cuts), [len(hashes)])), 0, len(hashes)))
+    bounds = np.concatenate(([0], bounds[bounds > 0])) if len(hashes) else np.array([0, 0])
+    mh = MinHasher(num_perm=64, seed=3)
+    expected = affine32_signatures(hashes, bounds.astype(np.int64), mh._a, mh._b)
+    got = np.full_like(expected, 0xFFFFFFFF)
+    _kernels.affine32(hashes, bounds.astype(np.int64), mh._a, mh._b, got)
+    np.testing.assert_array_equal(got, expected)
