@@ -129,6 +129,8 @@ _PAIRS_PER_RERANK = 50_000  # candidate pairs whose documents are profiled toget
 
 #: A pair of documents with a verdict: ``(i, j, verdict, scores)``, positions in a batch.
 Found = tuple[int, int, Verdict, Scores]
+#: The tokens, signatures and distinct-shingle counts of a batch.
+Fingerprints = tuple[Tokens, U32, I64]
 #: Documents of the index that one text was compared with, and its verdicts on them as
 #: ``(row of the documents, verdict, scores)``.
 Ranked = tuple[Documents, list[tuple[int, Verdict, Scores]]]
@@ -513,22 +515,22 @@ class Detector:
         texts = given
         boilerplate: tuple[Boilerplate, ...] = ()
         if not c.strip_boilerplate:
-            found = self._find(texts)
+            prints, found = self._find(texts)
         else:
             lines = Lines(texts)
             recurring = lines.recurring(c.boilerplate_min_docs, c.boilerplate_max_share)
             texts, boilerplate = lines.blank(known_chrome() | recurring)
-            found = self._find(texts)
+            prints, found = self._find(texts)
             copied = lines.held_by_copies(recurring, [(i, j) for i, j, _, _ in found])
             if copied:  # compare again with the copied lines put back
                 texts, boilerplate = lines.blank(known_chrome() | (recurring - copied))
-                found = self._find(texts)
+                prints, found = self._find(texts)
         if not with_index:
             derived, links = self._explain(ids, texts, times, found)
             return ScanResult(derived, star_groups(ids, links), boilerplate)
         # Documents are indexed as given, chrome and all, so they are compared with the texts
         # as given, as by query: a file that was added is an exact copy of itself.
-        tokens, signatures, sizes = self._fingerprint(given)
+        tokens, signatures, sizes = prints if texts == given else self._fingerprint(given)
         keys = self._keys(signatures)
         batch = set(ids)
         ranked = [
@@ -596,9 +598,9 @@ class Detector:
         derived, links = self._explain(all_ids, all_texts, all_times, pairs)
         return ScanResult(derived, star_groups(all_ids, links), boilerplate)
 
-    def _find(self, texts: list[str]) -> list[Found]:
-        """The pairs of a batch with a verdict: ``(i, j, verdict, scores)`` with ``i < j``."""
-        tokens, signatures, sizes = self._fingerprint(texts)
+    def _find(self, texts: list[str]) -> tuple[Fingerprints, list[Found]]:
+        """The fingerprints of a batch, and its pairs with a verdict: ``(i, j, verdict, scores)``, ``i < j``."""
+        tokens, signatures, sizes = prints = self._fingerprint(texts)
         gate = self.config.candidate_overlap
         # The low byte of each signature value: it agrees wherever the full value does, so a
         # pair it rules out is ruled out by the full signatures too, at a quarter of the reads.
@@ -623,7 +625,7 @@ class Detector:
             profiles = Profiles(tokens.subset(docs), self.config)
             for i, j, verdict, scores in self._rerank(profiles, local[:, 0], local[:, 1], estimates):
                 found.append((int(docs[i]), int(docs[j]), verdict, scores))
-        return found
+        return prints, found
 
     def _explain(
         self, ids: list[str], texts: Sequence[str | None], times: Sequence[float | None], found: list[Found]
@@ -658,7 +660,7 @@ class Detector:
             links.append(Link(i, j, original, evidence, scores.rewrite))
         return tuple(pairs), links
 
-    def _fingerprint(self, texts: list[str]) -> tuple[Tokens, U32, I64]:
+    def _fingerprint(self, texts: list[str]) -> Fingerprints:
         """Tokens, signatures and distinct-shingle counts of texts, batches spread over the cores."""
 
         def batch(chunk: list[str]) -> tuple[Tokens, U32, I64]:
