@@ -10,7 +10,14 @@ from ._align import Passage, align
 from ._boilerplate import Boilerplate
 from ._config import DetectorConfig
 from ._detector import Detector, Match, Pair, ScanResult
-from ._exceptions import ConfigError, DedupError, InputError, MissingDependencyError, MissingPathError
+from ._exceptions import (
+    ConfigError,
+    DedupError,
+    IndexLoadError,
+    InputError,
+    MissingDependencyError,
+    MissingPathError,
+)
 from ._groups import Group
 from ._io import SkippedFileWarning, read_folder
 from ._minhash import MinHasher
@@ -29,6 +36,7 @@ __all__ = [
     "DetectorConfig",
     "Evidence",
     "Group",
+    "IndexLoadError",
     "InputError",
     "Match",
     "MinHasher",

@@ -1,8 +1,10 @@
-"""The command line: ``python -m dedup scan SOURCE`` and ``python -m dedup eval KIND PATH``.
+"""The command line: ``python -m dedup scan SOURCE``, ``python -m dedup eval KIND PATH`` and
+``python -m dedup index add|query``.
 
 Results go to stdout; warnings, errors and progress to stderr (progress only when stderr
 is a terminal). Exit status: 0 when the command ran, 1 with ``--fail-on-duplicates`` when
-a scan found anything, 2 on a usage error.
+anything was found, 2 on a usage error, input that cannot be read, or an index that
+cannot be read or written.
 """
 
 from __future__ import annotations
@@ -10,11 +12,21 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 
+if TYPE_CHECKING:
+    from ._detector import Detector, ScanResult
+    from ._io import Document, ReadOptions
+
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+class _Failed(Exception):
+    """A command cannot run; the message says why (exit status 2)."""
 
 
 def _fraction(text: str) -> float:
@@ -27,30 +39,23 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _parser() -> argparse.ArgumentParser:
-    from ._eval import READERS
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _options() -> dict[str, argparse.ArgumentParser]:
+    """Groups of options shared by several commands."""
     from ._io import SUFFIXES, TIME_SOURCES
     from ._report import FORMATS
 
-    parser = argparse.ArgumentParser(prog="dedup", description="Find near-duplicate, syndicated and paraphrased text.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    scan = commands.add_parser(
-        "scan",
-        help="find duplicate and derived pairs among the files of a folder",
-        description="Read the documents under SOURCE (recursively): text files (.txt, .md), web pages "
-        "(.html, .htm; main text only), JSON lines (.jsonl: one document per line) and web archives "
-        "(.warc, .warc.gz); SOURCE '-' reads JSON lines from standard input. Report every pair of "
-        "documents that are exact copies, near-duplicates (edited, truncated or wrapped copies) or "
-        "paraphrases of each other, with their aligned passages and likely original, and the story "
-        "groups they form around their sources. Independent texts on the same subject are not reported. "
-        "Page chrome (lines such as 'Share.' and lines recurring across unrelated pages) is stripped first.",
-    )
-    scan.add_argument(
-        "source", metavar="SOURCE", help="folder or file to scan, or '-' for JSON lines on standard input"
-    )
-    scan.add_argument(
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
@@ -58,58 +63,115 @@ def _parser() -> argparse.ArgumentParser:
         "jdupes-style matchSets (json), one JSON object per pair (jsonl), one CSV row per pair (csv), "
         "or a self-contained web page showing each pair side by side (html)",
     )
-    scan.add_argument(
+    output.add_argument(
         "--fail-on-duplicates",
         action="store_true",
-        help="exit with status 1 when any pair is found (default: 0 whenever the scan ran)",
+        help="exit with status 1 when any pair is found (default: 0 whenever the command ran)",
     )
-    scan.add_argument(
+    reading = argparse.ArgumentParser(add_help=False)
+    reading.add_argument(
         "--extensions",
         default=",".join(SUFFIXES),
         metavar="LIST",
-        help=f"comma-separated file suffixes to read (default: {','.join(SUFFIXES)})",
+        help=f"comma-separated file suffixes to read in folders (default: {','.join(SUFFIXES)})",
     )
-    scan.add_argument(
+    reading.add_argument(
         "--max-bytes",
-        type=int,
+        type=_positive,
         default=None,
         metavar="N",
         help="skip files, JSON lines and archive records larger than N bytes, with a warning (default: 20 MiB)",
     )
-    scan.add_argument(
+    reading.add_argument(
         "--text-field",
         default="text",
         metavar="NAME",
         help="field of a JSON line holding the document's text (default: text)",
     )
-    scan.add_argument(
+    reading.add_argument(
         "--id-field",
         default=None,
         metavar="NAME",
         help="field of a JSON line holding the document's id (default: none; documents are named FILE:LINE)",
     )
-    scan.add_argument(
+    reading.add_argument(
         "--time-from",
         choices=TIME_SOURCES,
         default="field",
         help="where publication times, which name the original of a pair, come from: a JSON line's time "
         "field (field, default), the files' modification times (mtime), or nowhere (none)",
     )
-    scan.add_argument(
+    reading.add_argument(
         "--time-field",
         default=None,
         metavar="NAME",
         help="field of a JSON line holding its publication time, POSIX seconds or ISO 8601 "
         "(default: published, else timestamp)",
     )
+    thresholds = argparse.ArgumentParser(add_help=False)
+    thresholds.add_argument(
+        "--paraphrase-score",
+        type=_fraction,
+        default=None,
+        metavar="X",
+        help="rewrite score from which a pair is a paraphrase (default: the tuned value, or an index's own)",
+    )
+    thresholds.add_argument(
+        "--near-duplicate-containment",
+        type=_fraction,
+        default=None,
+        metavar="X",
+        help="n-gram containment from which a pair is a near-duplicate (default: the tuned value, or an index's own)",
+    )
+    index = argparse.ArgumentParser(add_help=False)
+    index.add_argument(
+        "--redis-prefix",
+        default="dedup",
+        metavar="NAME",
+        help="with a redis:// index, the prefix of its keys (default: dedup)",
+    )
+    return {"output": output, "reading": reading, "thresholds": thresholds, "index": index}
+
+
+def _parser() -> argparse.ArgumentParser:
+    from ._eval import READERS
+
+    shared = _options()
+    parser = argparse.ArgumentParser(prog="dedup", description="Find near-duplicate, syndicated and paraphrased text.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser(
+        "scan",
+        parents=[shared["output"], shared["reading"], shared["thresholds"], shared["index"]],
+        help="find duplicate and derived pairs among the files of a folder",
+        description="Read the documents under SOURCE (recursively): text files (.txt, .md), web pages "
+        "(.html, .htm; main text only), JSON lines (.jsonl: one document per line) and web archives "
+        "(.warc, .warc.gz); SOURCE '-' reads JSON lines from standard input. Report every pair of "
+        "documents that are exact copies, near-duplicates (edited, truncated or wrapped copies) or "
+        "paraphrases of each other, with their aligned passages and likely original, and the story "
+        "groups they form around their sources. Independent texts on the same subject are not reported. "
+        "Page chrome (lines such as 'Share.' and lines recurring across unrelated pages) is stripped first. "
+        "With --index, the documents are also paired with those of an index.",
+    )
+    scan.add_argument(
+        "source", metavar="SOURCE", help="folder or file to scan, or '-' for JSON lines on standard input"
+    )
     scan.add_argument(
         "--keep-boilerplate",
         action="store_true",
         help="do not strip page chrome before comparing",
     )
+    scan.add_argument(
+        "--index",
+        metavar="INDEX",
+        help="also pair each document with the documents of this index (a folder made by 'dedup index add', "
+        "or a redis:// URL), which is not changed",
+    )
 
     evaluate = commands.add_parser(
         "eval",
+        parents=[shared["thresholds"]],
         help="measure detection quality on a labelled corpus",
         description="Run the detector with its defaults (or the thresholds given) on a labelled corpus and "
         "print precision, recall and F1 per verdict and for derived vs not derived, the gold categories "
@@ -122,30 +184,42 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("path", metavar="PATH", help="the corpus file or folder")
     evaluate.add_argument("--format", choices=("text", "json"), default="text", help="text tables (default) or JSON")
 
-    for command in (scan, evaluate):
-        command.add_argument(
-            "--paraphrase-score",
-            type=_fraction,
-            default=None,
-            metavar="X",
-            help="rewrite score from which a pair is a paraphrase (default: the tuned value)",
-        )
-        command.add_argument(
-            "--near-duplicate-containment",
-            type=_fraction,
-            default=None,
-            metavar="X",
-            help="n-gram containment from which a pair is a near-duplicate (default: the tuned value)",
-        )
+    index = commands.add_parser(
+        "index",
+        help="keep an index of documents to check new ones against",
+        description="Add documents to an index and query it. INDEX is a folder (written atomically) "
+        "or the URL of a Redis server (redis://HOST:PORT/DB) shared by several processes.",
+    )
+    actions = index.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser(
+        "add",
+        parents=[shared["output"], shared["reading"], shared["index"]],
+        help="add documents to an index and report what they match",
+        description="Add the documents under PATH... (folders are read recursively, as by 'dedup scan') to "
+        "INDEX, creating it if needed, and report the pairs each new document makes with the documents "
+        "indexed before it. A file's document is named by its path as given (for a folder, the folder "
+        "joined with the file's relative path); adding an id again replaces its document, and an id read "
+        "twice in one command is added once, with a warning. Publication times are kept with the documents.",
+    )
+    add.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to add, or '-' for JSON lines on stdin")
+    add.add_argument("--index", required=True, metavar="INDEX", help="index folder or redis:// URL")
+    query = actions.add_parser(
+        "query",
+        parents=[shared["output"], shared["thresholds"], shared["index"]],
+        help="report the indexed documents a file matches",
+        description="Report the pairs FILE makes with the documents of INDEX; the index is not changed. "
+        "An indexed document with the same id as FILE is left out.",
+    )
+    query.add_argument("file", metavar="FILE", help="text file to check ('-' reads standard input)")
+    query.add_argument("--index", required=True, metavar="INDEX", help="index folder or redis:// URL")
+    query.add_argument(
+        "--max-bytes",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="refuse a FILE larger than N bytes (default: 20 MiB)",
+    )
     return parser
-
-
-def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    """Detector settings given on the command line."""
-    given = {"paraphrase_score": args.paraphrase_score, "near_duplicate_containment": args.near_duplicate_containment}
-    if getattr(args, "keep_boilerplate", False):
-        given["strip_boilerplate"] = False
-    return {name: value for name, value in given.items() if value is not None}
 
 
 def _progress(message: str) -> None:
@@ -153,69 +227,148 @@ def _progress(message: str) -> None:
         print(f"\r{message}", end="", file=sys.stderr, flush=True)
 
 
-def _scan(args: argparse.Namespace) -> int:
+def _settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Detector settings given on the command line."""
+    given = {name: getattr(args, name, None) for name in ("paraphrase_score", "near_duplicate_containment")}
+    if getattr(args, "keep_boilerplate", False):
+        given["strip_boilerplate"] = False
+    return {name: value for name, value in given.items() if value is not None}
+
+
+def _open_index(location: str, prefix: str, create: bool, settings: dict[str, Any]) -> Detector:
     from ._detector import Detector
-    from ._exceptions import ConfigError, MissingDependencyError, MissingPathError
-    from ._io import MAX_BYTES, Document, ReadOptions, bounded_lines, read_folder, read_jsonl
-    from ._report import render
 
-    skipped: list[tuple[str, str]] = []
+    if location.startswith(_REDIS_SCHEMES):
+        try:
+            import redis
+        except ImportError:
+            raise _Failed("a redis:// index needs the redis client: pip install 'dedup[redis]'") from None
+        try:
+            return Detector.connect(location, prefix, **settings)
+        except redis.RedisError as err:
+            raise _Failed(f"cannot use the Redis index at {location}: {err}") from None
+    if create and not (Path(location) / "manifest.json").exists():
+        return Detector(**settings)
+    return Detector.load(location, **settings)
 
-    def on_skip(path: str, reason: str) -> None:
-        skipped.append((path, reason))
+
+class _Reader:
+    """Reads documents, reporting what it skips on stderr."""
+
+    def __init__(self) -> None:
+        self.skipped: list[tuple[str, str]] = []
+
+    def on_skip(self, path: str, reason: str) -> None:
+        self.skipped.append((path, reason))
         print(f"dedup: warning: {path}: {reason}", file=sys.stderr)
 
-    suffixes = tuple("." + s.strip().lstrip(".") for s in args.extensions.split(",") if s.strip())
-    try:
-        options = ReadOptions(
+    def documents(self, sources: Sequence[str], args: argparse.Namespace, path_names: bool) -> dict[str, Document]:
+        """The documents of ``sources`` by id, read as the options say; a repeated id is skipped."""
+        from ._io import bounded_lines, read_folder, read_jsonl
+
+        options = self._options(args)
+        docs: dict[str, Document] = {}
+        read = 0
+        for source in sources:
+            reader = (
+                read_jsonl(bounded_lines(sys.stdin.buffer, options.max_bytes), "-", options, self.on_skip)
+                if source == "-"
+                else read_folder(source, options, self.on_skip, path_names)
+            )
+            for doc in reader:
+                if doc[0] in docs:
+                    self.on_skip(doc[0], "skipped: a document with this id was read before")
+                else:
+                    docs[doc[0]] = doc
+                read += 1
+                if read % 100 == 0:
+                    _progress(f"read {read} documents")
+        return docs
+
+    @staticmethod
+    def _options(args: argparse.Namespace) -> ReadOptions:
+        from ._io import MAX_BYTES, ReadOptions
+
+        suffixes = tuple("." + s.strip().lstrip(".") for s in args.extensions.split(",") if s.strip())
+        return ReadOptions(
             suffixes, args.max_bytes or MAX_BYTES, args.text_field, args.id_field, args.time_from, args.time_field
         )
-        reader = (
-            read_jsonl(bounded_lines(sys.stdin.buffer, options.max_bytes), "-", options, on_skip)
-            if args.source == "-"
-            else read_folder(args.source, options, on_skip)
-        )
-        docs: dict[str, Document] = {}
-        for n, doc in enumerate(reader, 1):
-            if doc[0] in docs:
-                on_skip(doc[0], "skipped: a document with this id was read before")
-            else:
-                docs[doc[0]] = doc
-            if n % 100 == 0:
-                _progress(f"read {n} documents")
-    except (ConfigError, MissingPathError, MissingDependencyError) as err:
-        print(f"dedup: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    _progress(f"comparing {len(docs)} documents\n")
-    result = Detector(**_settings(args)).scan(docs.values())
-    sys.stdout.write(render(result, args.format, skipped, {doc_id: text for doc_id, text, _ in docs.values()}))
+
+    def one(self, path: str, max_bytes: int | None) -> tuple[str, str]:
+        """``(name, text)`` of one text file, or of standard input for ``-``."""
+        from ._exceptions import InputError
+        from ._io import MAX_BYTES, decode, read_text
+
+        limit = max_bytes or MAX_BYTES
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read(limit + 1)
+                if len(data) > limit:
+                    raise InputError(f"larger than {limit} bytes")
+                return "<stdin>", decode(data, "<stdin>", self.on_skip)
+            return path, read_text(path, path, self.on_skip, limit)
+        except InputError as err:
+            raise _Failed(f"{path}: {err}") from None
+
+
+def _report(result: ScanResult, args: argparse.Namespace, reader: _Reader, texts: dict[str, str]) -> int:
+    from ._report import render
+
+    sys.stdout.write(render(result, args.format, reader.skipped, texts))
     return EXIT_FOUND if args.fail_on_duplicates and result.pairs else EXIT_OK
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from ._detector import Detector
+
+    reader = _Reader()
+    docs = reader.documents([args.source], args, path_names=False)
+    _progress(f"comparing {len(docs)} documents\n")
+    if args.index is None:
+        result = Detector(**_settings(args)).scan(docs.values())
+    else:
+        detector = _open_index(args.index, args.redis_prefix, create=False, settings=_settings(args))
+        result = detector.scan(docs.values(), with_index=True)
+    return _report(result, args, reader, {doc_id: text for doc_id, text, _ in docs.values()})
+
+
+def _index(args: argparse.Namespace) -> int:
+    reader = _Reader()
+    if args.action == "query":
+        doc_id, text = reader.one(args.file, args.max_bytes)
+        detector = _open_index(args.index, args.redis_prefix, create=False, settings=_settings(args))
+        return _report(detector.scan([(doc_id, text)], with_index=True), args, reader, {doc_id: text})
+    docs = reader.documents(args.paths, args, path_names=True)
+    detector = _open_index(args.index, args.redis_prefix, create=True, settings={})
+    _progress(f"adding {len(docs)} documents\n")
+    result = detector.add_many(docs.values())
+    if not args.index.startswith(_REDIS_SCHEMES):
+        detector.save(args.index)
+    return _report(result, args, reader, {doc_id: text for doc_id, text, _ in docs.values()})
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     from ._config import DetectorConfig
     from ._eval import cases_of, evaluate
-    from ._exceptions import InputError
     from ._report import render_evaluation
 
-    try:
-        evaluation = evaluate(cases_of(args.kind, args.path), args.kind, DetectorConfig(**_settings(args)))
-    except InputError as err:
-        print(f"dedup: error: {err}", file=sys.stderr)
-        return EXIT_USAGE
+    evaluation = evaluate(cases_of(args.kind, args.path), args.kind, DetectorConfig(**_settings(args)))
     sys.stdout.write(render_evaluation(evaluation, args.format))
     return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit status."""
+    from ._exceptions import DedupError
+
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    if args.command == "eval":
-        return _evaluate(args)
-    if args.max_bytes is not None and args.max_bytes < 1:
-        parser.error("--max-bytes must be at least 1")
-    return _scan(args)
+    commands = {"scan": _scan, "eval": _evaluate, "index": _index}
+    try:
+        return commands[args.command](args)
+    except (_Failed, DedupError, OSError) as err:  # OSError: an index that cannot be written
+        print(f"dedup: error: {err}", file=sys.stderr)
+        return EXIT_USAGE

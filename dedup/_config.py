@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,8 +75,9 @@ class DetectorConfig:
         aligned material differ by at least this (see :class:`~dedup.Evidence`).
     keep_text : bool
         Keep each added document's text, so that :meth:`~dedup.Detector.add` and
-        :meth:`~dedup.Detector.query` matches carry aligned passages. Costs the memory
-        of the texts.
+        :meth:`~dedup.Detector.query` matches carry aligned passages, and a scan with the
+        index explains its pairs with indexed documents fully; saved indexes and Redis
+        hold the texts too. Costs the memory of the texts.
     strip_boilerplate : bool
         :meth:`~dedup.Detector.scan` blanks page chrome before comparing: common chrome
         lines, and lines recurring across the batch as below.
@@ -85,6 +87,10 @@ class DetectorConfig:
         ...and most of those documents have at most this share of their words in
         recurring lines (otherwise they are copies of one text, whose lines must stay),
         and most of them are not derived from one another without those lines.
+    max_age : float or None
+        Seconds a timestamped document stays indexed: adding a document with a timestamp
+        forgets those more than ``max_age`` older than it (a news cycle). ``None`` keeps
+        every document.
 
     Examples
     --------
@@ -110,6 +116,7 @@ class DetectorConfig:
     strip_boilerplate: bool = True
     boilerplate_min_docs: int = 3
     boilerplate_max_share: float = 0.5
+    max_age: float | None = None
 
     def __post_init__(self) -> None:
         check_int("num_perm", self.num_perm, 1, 4096)
@@ -137,6 +144,12 @@ class DetectorConfig:
             "boilerplate_max_share",
         ):
             check_fraction(name, getattr(self, name))
+        if self.max_age is not None and (
+            isinstance(self.max_age, bool)
+            or not isinstance(self.max_age, (int, float))
+            or not 0 < self.max_age < math.inf
+        ):
+            raise ConfigError(f"max_age must be a positive number of seconds or None, got {self.max_age!r}")
 
     def replace(self, **changes: Any) -> DetectorConfig:
         """Return a copy with ``changes`` applied (and validated)."""

@@ -16,6 +16,7 @@ import codecs
 import importlib
 import json
 import os
+import stat
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -101,18 +102,26 @@ def _optional(module: str, extra: str, what: str) -> ModuleType:
         ) from None
 
 
+def _is_utf16(data: bytes) -> bool:
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def _check_not_binary(data: bytes) -> None:
+    if b"\x00" in data[:_SNIFF]:
+        raise InputError("binary file (contains NUL bytes)")
+
+
 def decode(data: bytes, path: str, on_skip: OnSkip = warn) -> str:
     """Text of a file's bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252.
 
     Raises :class:`InputError` for binary data.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if _is_utf16(data):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as err:
             raise InputError(f"invalid UTF-16: {err.reason}") from None
-    if b"\x00" in data[:_SNIFF]:
-        raise InputError("binary file (contains NUL bytes)")
+    _check_not_binary(data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -126,15 +135,33 @@ def decode(data: bytes, path: str, on_skip: OnSkip = warn) -> str:
     return text
 
 
+def _open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open a regular file for reading; raises :class:`InputError` for anything else.
+
+    The open does not block, so that a named pipe cannot hang a scan; it is then refused.
+    """
+    f = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
+    if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+        f.close()
+        raise InputError("not a regular file")
+    return f
+
+
 def _read_bytes(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     try:
-        size = os.stat(path).st_size
-        if size > max_bytes:
-            raise InputError(f"larger than {max_bytes} bytes ({size})")
-        with open(path, "rb") as f:
-            return f.read(max_bytes + 1)
+        with _open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise InputError(f"larger than {max_bytes} bytes ({size})")
+            data = f.read(_SNIFF)
+            if not _is_utf16(data):  # a binary file is refused before the rest is read
+                _check_not_binary(data)
+            data += f.read(max_bytes + 1 - len(data))
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}") from None
+    if len(data) > max_bytes:  # it grew after fstat
+        raise InputError(f"larger than {max_bytes} bytes")
+    return data
 
 
 def _usable(text: str | None) -> str:
@@ -252,7 +279,7 @@ def read_warc(path: Path, name: str, options: ReadOptions, on_skip: OnSkip = war
     extra for archives with web pages).
     """
     iterator = _optional("warcio.archiveiterator", "warc", "web archives")
-    with open(path, "rb") as stream:
+    with _open_regular(path) as stream:
         records = iterator.ArchiveIterator(stream)
         number = 0
         try:
@@ -313,7 +340,7 @@ def iter_files(
 def _read_file(name: str, path: Path, options: ReadOptions, on_skip: OnSkip) -> Iterator[Document]:
     lower = name.lower()
     if lower.endswith(JSONL_SUFFIXES):
-        with open(path, "rb") as stream:
+        with _open_regular(path) as stream:
             yield from read_jsonl(bounded_lines(stream, options.max_bytes), name, options, on_skip)
     elif lower.endswith(WARC_SUFFIXES):
         yield from read_warc(path, name, options, on_skip)
@@ -324,12 +351,17 @@ def _read_file(name: str, path: Path, options: ReadOptions, on_skip: OnSkip) -> 
 
 
 def read_folder(
-    folder: str | os.PathLike[str], options: ReadOptions | None = None, on_skip: OnSkip = warn
+    folder: str | os.PathLike[str],
+    options: ReadOptions | None = None,
+    on_skip: OnSkip = warn,
+    path_names: bool = False,
 ) -> Iterator[Document]:
     """``(doc_id, text, timestamp)`` for every usable document under ``folder`` (or in one file).
 
-    Files are named by their path relative to ``folder``; what cannot be used is reported
-    through ``on_skip(name, reason)`` and left out.
+    Files are named by their path relative to ``folder``, or with ``path_names`` by their
+    path (``folder`` joined with the relative path, or ``folder`` itself when it is a
+    file), which keeps the documents of several folders apart; what cannot be used is
+    reported through ``on_skip(name, reason)`` and left out.
 
     Examples
     --------
@@ -338,7 +370,8 @@ def read_folder(
     [('000_2695219b5c5df16e.txt', None), ('001_32374ae3f19f7e7d.txt', None)]
     """
     options = options or ReadOptions()
-    for name, path in iter_files(folder, options.suffixes, on_skip):
+    for relative, path in iter_files(folder, options.suffixes, on_skip):
+        name = path.as_posix() if path_names else relative
         try:
             mtime = os.stat(path).st_mtime if options.time_from == "mtime" else None
             for doc_id, text, timestamp in _read_file(name, path, options, on_skip):

@@ -26,4 +26,6 @@ def normalize(text: str) -> str:
     >>> normalize("Ｆｕｌｌ-width ﬁle, STRASSE")
     'full-width file, strasse'
     """
-    return nfkc(text).casefold()
+    # Case folding can leave text that is not in NFKC form (a Greek iota subscript after a
+    # combining mark), so normalise again: normalising twice then changes nothing.
+    return nfkc(nfkc(text).casefold())

@@ -97,8 +97,8 @@ class Tokens:
 
 
 @functools.lru_cache(maxsize=65536)
-def _codepoint_class(cp: int) -> tuple[bool, bool, bytes | None]:
-    """``(is word, ends a sentence, folded UTF-8 or None)`` of a non-ASCII code point.
+def _codepoint_class(cp: int) -> tuple[bool, bool, bool, bytes | None]:
+    """``(is word, is a mark, ends a sentence, folded UTF-8 or None)`` of a non-ASCII code point.
 
     The folded form is None when case folding leaves the character alone, and ``b""``
     when it changes the character's UTF-8 length (which the byte path cannot do in place).
@@ -110,7 +110,8 @@ def _codepoint_class(cp: int) -> tuple[bool, bool, bytes | None]:
     else:
         encoded = folded.encode("utf-8")
         replacement = encoded if len(encoded) == len(char.encode("utf-8", "surrogatepass")) else b""
-    return unicodedata.category(char)[0] in "LMN", cp in _TERMINATOR_CODEPOINTS, replacement
+    category = unicodedata.category(char)[0]
+    return category in "LMN", category == "M", cp in _TERMINATOR_CODEPOINTS, replacement
 
 
 def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
@@ -120,7 +121,10 @@ def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
     with array operations, looks up the distinct code points and writes same-length case
     folds over the original bytes. Returns the positions of the non-ASCII bytes, whether
     each belongs to a word character, the positions of non-ASCII sentence ends, and the
-    positions of characters whose folding changes their length.
+    positions of characters that folding in place gets wrong: those whose folding changes
+    their length, and marks after a character that folding changes, with which the folded
+    character may compose (capital alpha and perispomeni have no composed form, small
+    alpha and perispomeni do, so NFKC after folding gives another text).
     """
     nothing = np.zeros(0, dtype=np.int64)
     high = np.flatnonzero(b >= 0x80)
@@ -137,24 +141,35 @@ def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
     distinct, inverse = np.unique(cp, return_inverse=True)
     classes = [_codepoint_class(int(c)) for c in distinct]
     is_word = np.array([c[0] for c in classes], dtype=bool)
-    is_end = np.array([c[1] for c in classes], dtype=bool)
+    is_mark = np.array([c[1] for c in classes], dtype=bool)
+    is_end = np.array([c[2] for c in classes], dtype=bool)
     high_word = is_word[inverse][np.cumsum(is_lead) - 1]
     sentence_ends = leads[is_end[inverse]]
 
     table = np.zeros((len(distinct), 4), dtype=np.uint8)
     fold = np.zeros(len(distinct), dtype=bool)
     irregular = np.zeros(len(distinct), dtype=bool)
-    for i, (_, _, encoded) in enumerate(classes):
+    for i, (_, _, _, encoded) in enumerate(classes):
         if encoded:
             table[i, : len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
             fold[i] = True
         elif encoded is not None:
             irregular[i] = True
+
+    # Marks right after a character that folding changes: an ASCII capital, or the
+    # non-ASCII character whose lead comes before the mark's and which ends where it starts.
+    marks = np.flatnonzero(is_mark[inverse] & (leads > 0))
+    before = b[leads[marks] - 1]
+    after_folded = _ascii_range(before, "A", 26)
+    previous = marks - 1
+    adjacent = (previous >= 0) & (leads[previous] + length[previous] == leads[marks])
+    after_folded[adjacent] = (fold | irregular)[inverse[previous[adjacent]]]
+
     folding = np.flatnonzero(fold[inverse])
     for k in range(4):
         part = folding[length[folding] > k]
         b[leads[part] + k] = table[inverse[part], k]
-    return high, high_word, sentence_ends, leads[irregular[inverse]]
+    return high, high_word, sentence_ends, np.concatenate((leads[irregular[inverse]], leads[marks[after_folded]]))
 
 
 def _powers_of(x: int, n: int) -> npt.NDArray[np.uint64]:
@@ -241,8 +256,8 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
 
     ``doc_offsets`` has one entry per document (its first byte) plus the buffer length;
     documents are separated by a non-word byte. Returns the tokens and the positions of
-    characters whose case folding changes their length (their documents need
-    :func:`normalize` before tokenising).
+    characters that folding in place gets wrong (see :func:`_non_ascii`; their documents
+    need :func:`normalize` before tokenising).
     """
     b = np.frombuffer(buf, dtype=np.uint8)
     if buf.isascii():
@@ -271,7 +286,8 @@ def tokenize(texts: Sequence[str]) -> Tokens:
     encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
     tokens, irregular = _tokenize_buffer(*_join(encoded))
     if len(irregular):
-        # Rare characters (such as U+1E9E, capital sharp s) whose folding changes length.
+        # Rare characters (such as U+1E9E, capital sharp s) whose folding changes length,
+        # and marks that a folded character composes with.
         _, offsets = _join(encoded)
         for doc in np.unique(np.searchsorted(offsets, irregular, side="right") - 1).tolist():
             encoded[doc] = normalize(texts[doc]).encode("utf-8", "surrogatepass")

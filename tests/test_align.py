@@ -92,7 +92,7 @@ def test_matches_carry_no_passages_by_default_and_removed_texts_are_dropped(seed
     keeping = Detector(keep_text=True)
     keeping.add("001", seeds["001"])
     keeping.remove("001")
-    assert keeping._texts == [None]  # the removed document's text is not held on to
+    assert keeping._store._texts == [None]  # the removed document's text is not held on to
     assert keeping.query(seeds["000"]) == []
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from dedup import Detector, InputError, Verdict
+from dedup import Detector, Evidence, InputError, Verdict, align
 
 # An article the tests plant copies of; nobody outside this file wrote it.
 ARTICLE = """\
@@ -118,11 +118,15 @@ def test_removed_documents_are_no_longer_matched():
     assert "original" not in det
 
 
-def test_adding_an_id_twice_is_refused():
+def test_adding_an_id_again_replaces_its_document():
     det = Detector()
     det.add("a", ARTICLE)
-    with pytest.raises(InputError, match="'a' is already indexed"):
-        det.add("a", UNRELATED)
+    assert det.add("a", _variants()["edited"]) == []  # its old version is not a match
+    assert len(det) == 1
+    assert [(m.doc_id, m.verdict) for m in det.query(ARTICLE)] == [("a", Verdict.NEAR_DUPLICATE)]
+    det.add("a", UNRELATED)
+    assert det.query(ARTICLE) == []
+    assert [m.doc_id for m in det.query(UNRELATED)] == ["a"]
 
 
 def test_duplicate_ids_in_a_scan_are_refused():
@@ -144,3 +148,46 @@ def test_scan_is_deterministic_and_independent_of_other_documents(seeds):
     assert Detector().scan(docs) == first
     with_extra = Detector().scan([*docs, ("extra", ARTICLE)])
     assert with_extra.pairs == first.pairs
+
+
+def test_a_scan_with_the_index_explains_its_pairs_with_the_kept_texts(seeds):
+    det = Detector(keep_text=True)
+    det.add("001", seeds["001"])
+    result = det.scan([("000", seeds["000"]), ("002", seeds["002"])], with_index=True)
+    [pair] = result.pairs
+    assert (pair.a, pair.b, pair.verdict) == ("001", "000", Verdict.PARAPHRASE)
+    assert (pair.source, pair.evidence) == ("001", Evidence.DATELINE)
+    assert [p.as_dict() for p in pair.passages] == [p.as_dict() for p in align(seeds["001"], seeds["000"])]
+    assert [(g.source, g.documents) for g in result.groups] == [("001", ("001", "000"))]
+
+
+def test_without_its_text_only_timestamps_name_the_original_of_an_indexed_document(seeds):
+    det = Detector()
+    det.add("001", seeds["001"], timestamp=100.0)
+    [pair] = det.scan([("000", seeds["000"], 200.0)], with_index=True).pairs
+    assert (pair.source, pair.evidence, pair.passages) == ("001", Evidence.TIMESTAMP, ())
+    [pair] = det.scan([("000", seeds["000"])], with_index=True).pairs
+    assert (pair.source, pair.evidence) == (None, Evidence.NONE)  # the dateline of 001 is not known
+
+
+def test_a_scan_strips_chrome_within_the_batch_but_meets_the_index_with_the_texts_as_given():
+    page = ARTICLE + "\nShare.\nLeave a Comment\n"
+    det = Detector()
+    det.add("page", page)
+    result = det.scan([("again", page)], with_index=True)
+    assert [(p.a, p.b, p.verdict) for p in result.pairs] == [("page", "again", Verdict.EXACT)]
+    assert [b.line for b in result.boilerplate] == ["Leave a Comment", "Share."]
+
+
+def test_add_many_takes_timestamps_expires_and_names_originals(seeds):
+    det = Detector(max_age=3600)
+    docs = [("old", UNRELATED, 0.0), ("000", seeds["000"], 7200.0), ("001", seeds["001"], 5400.0)]
+    [pair] = det.add_many(docs).pairs
+    assert (pair.a, pair.b, pair.verdict, pair.source, pair.evidence) == (
+        "000",
+        "001",
+        Verdict.PARAPHRASE,
+        "001",
+        Evidence.TIMESTAMP,
+    )
+    assert "old" not in det and len(det) == 2

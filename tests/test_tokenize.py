@@ -3,6 +3,7 @@
 import unicodedata
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,6 +89,18 @@ def test_tokens_of_a_text_are_the_tokens_of_its_normal_form():
     texts = ["STRAẞE İstanbul ǰ ΐ", "Grüße aus KÖLN", "ΣΊΣΥΦΟΣ", "plain ascii TEXT"]
     np.testing.assert_array_equal(tokenize(texts).hashes, tokenize([normalize(t) for t in texts]).hashes)
     assert (tokenize(["STRAẞE"]).doc(0) == tokenize(["strasse"]).doc(0)).all()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\u0391\u0342", "ß\u0301", "\u03aa\u0301", "J\u030c", "Ω\u0342 ΚΑΙ ΑΓΙΟΣ"],
+)
+def test_a_mark_that_composes_with_a_folded_character_tokenises_like_the_normal_form(text):
+    # Capital alpha and perispomeni have no composed form; small alpha and perispomeni do,
+    # so the normal form composes them.
+    np.testing.assert_array_equal(tokenize([text]).hashes, tokenize([normalize(text)]).hashes)
+    many = [f"{text} number {k}" for k in range(20_000)]  # large enough for the compiled kernel
+    np.testing.assert_array_equal(tokenize(many).hashes, tokenize([normalize(t) for t in many]).hashes)
 
 
 @settings(max_examples=200, deadline=None)

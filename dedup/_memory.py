@@ -1,0 +1,223 @@
+"""Stored documents: what the detector keeps of each indexed document, and where.
+
+A detector keeps, per document, what re-ranking a candidate needs without its text: the
+token hashes and flags, the signature, the number of distinct shingles and an optional
+timestamp; and, with ``keep_text``, the text itself, which aligned passages and datelines
+need. A :class:`Store` holds them with the LSH band keys that find candidates;
+:class:`MemoryStore` keeps them in this process, ``RedisStore`` (``_redis.py``) in a Redis
+server shared by several processes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from ._hashing import U32, U64
+from ._lsh import LSHIndex
+from ._tokenize import I64, U8, Tokens
+
+F64 = npt.NDArray[np.float64]
+
+#: A store is compacted when it has more dead slots than live ones and at least this many.
+MIN_DEAD_TO_COMPACT = 1024
+
+
+@dataclass(frozen=True)
+class Documents:
+    """A batch of stored documents, one row per document.
+
+    Attributes
+    ----------
+    ids : tuple of str
+        Document ids, distinct.
+    signatures : ndarray of uint32, shape (n, num_perm)
+        MinHash signatures.
+    sizes : ndarray of int64, shape (n,)
+        Number of distinct shingles; documents with none are never candidates.
+    tokens : Tokens
+        Token hashes and flags of the documents, in the same order.
+    timestamps : ndarray of float64, shape (n,)
+        POSIX seconds, NaN for a document without a timestamp.
+    texts : tuple of str or None
+        The texts, ``None`` for a document whose text is not kept.
+    """
+
+    ids: tuple[str, ...]
+    signatures: U32
+    sizes: I64
+    tokens: Tokens
+    timestamps: F64
+    texts: tuple[str | None, ...]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def empty(cls, num_perm: int) -> Documents:
+        """No documents."""
+        return cls.build([], np.zeros((0, num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64), [], [])
+
+    @classmethod
+    def build(
+        cls,
+        ids: Sequence[str],
+        signatures: U32,
+        sizes: I64,
+        tokens: Sequence[tuple[U32, U8]],
+        timestamps: Sequence[float | None] | F64,
+        texts: Sequence[str | None] | None = None,
+    ) -> Documents:
+        """Documents from per-document token arrays, optional timestamps and optional texts."""
+        stamps = np.array([math.nan if t is None else t for t in timestamps], dtype=np.float64)
+        kept = tuple(texts) if texts is not None else (None,) * len(ids)
+        return cls(tuple(ids), signatures, sizes, Tokens.concat(tokens), stamps, kept)
+
+    def time(self, i: int) -> float | None:
+        """The timestamp of document ``i``, ``None`` if it has none."""
+        stamp = float(self.timestamps[i])
+        return None if math.isnan(stamp) else stamp
+
+    def token_arrays(self, i: int) -> tuple[U32, U8]:
+        """Copies of document ``i``'s token hashes and flags (copies, so the batch can be freed)."""
+        lo, hi = self.tokens.bounds[i], self.tokens.bounds[i + 1]
+        return self.tokens.hashes[lo:hi].copy(), self.tokens.flags[lo:hi].copy()
+
+
+class Store(Protocol):
+    """Where a detector keeps its documents; every method is atomic on its own."""
+
+    def __len__(self) -> int: ...
+
+    def __contains__(self, doc_id: object) -> bool: ...
+
+    def put(self, documents: Documents, keys: U64) -> None:
+        """Store documents with their band keys, replacing any stored under the same id."""
+
+    def remove(self, doc_id: str) -> None:
+        """Forget a document; ``KeyError`` if it is not stored."""
+
+    def expire(self, before: float) -> list[str]:
+        """Forget the documents with a timestamp before ``before``; returns their ids, sorted."""
+
+    def candidates(self, keys: U64) -> Documents:
+        """The documents sharing a band key with ``keys`` (shape ``(bands,)``)."""
+
+    def documents(self) -> Documents:
+        """Every stored document, oldest first."""
+
+
+class MemoryStore:
+    """Documents held in this process, numbered by slot.
+
+    Removing a document frees its tokens at once and leaves a dead slot behind; when dead
+    slots outnumber live ones (and number at least :data:`MIN_DEAD_TO_COMPACT`) the store
+    is compacted, so a pipeline that adds and expires documents for months holds memory
+    for the live ones only.
+
+    Parameters
+    ----------
+    num_perm, bands, rows : int
+        Signature length and LSH banding.
+    """
+
+    def __init__(self, num_perm: int, bands: int, rows: int) -> None:
+        self._num_perm = num_perm
+        self._index = LSHIndex(bands, rows)
+        self._ids: list[str | None] = []  # by slot; None once removed
+        self._slots: dict[str, int] = {}
+        self._tokens: list[tuple[U32, U8]] = []  # by slot
+        self._texts: list[str | None] = []  # by slot, where kept
+        self._signatures = np.zeros((0, num_perm), dtype=np.uint32)
+        self._sizes = np.zeros(0, dtype=np.int64)
+        self._timestamps = np.zeros(0, dtype=np.float64)
+        self._oldest = math.inf  # no live document has an earlier timestamp
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._slots
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the stored arrays (the token arrays, signatures and band keys)."""
+        arrays = (self._signatures, self._sizes, self._timestamps)
+        tokens = sum(h.nbytes + f.nbytes for h, f in self._tokens)
+        return self._index.nbytes + tokens + sum(a.nbytes for a in arrays)
+
+    def put(self, documents: Documents, keys: U64) -> None:
+        for doc_id in documents.ids:
+            if doc_id in self._slots:
+                self.remove(doc_id)
+        slots = self._index.insert(keys, live=documents.sizes > 0)
+        if len(slots) and slots[-1] >= len(self._signatures):
+            capacity = max(64, 2 * len(self._signatures), int(slots[-1]) + 1)
+            self._signatures = np.resize(self._signatures, (capacity, self._num_perm))
+            self._sizes = np.resize(self._sizes, capacity)
+            self._timestamps = np.resize(self._timestamps, capacity)
+        self._signatures[slots] = documents.signatures
+        self._sizes[slots] = documents.sizes
+        self._timestamps[slots] = documents.timestamps
+        self._ids.extend(documents.ids)
+        self._tokens.extend(documents.token_arrays(i) for i in range(len(documents)))
+        self._texts.extend(documents.texts)
+        self._slots.update(zip(documents.ids, slots.tolist(), strict=True))
+        if len(documents) and not np.isnan(documents.timestamps).all():
+            self._oldest = min(self._oldest, float(np.nanmin(documents.timestamps)))
+
+    def remove(self, doc_id: str) -> None:
+        slot = self._slots.pop(doc_id)
+        self._index.remove(slot)
+        self._ids[slot] = None
+        self._timestamps[slot] = math.nan  # so that expiry skips dead slots
+        self._tokens[slot] = (np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint8))
+        self._texts[slot] = None
+        dead = len(self._ids) - len(self._slots)
+        if dead >= MIN_DEAD_TO_COMPACT and dead > len(self._slots):
+            self._compact()
+
+    def expire(self, before: float) -> list[str]:
+        if not before > self._oldest:
+            return []
+        old = np.flatnonzero(self._timestamps[: len(self._ids)] < before)
+        expired = sorted(self._id_at(s) for s in old.tolist())
+        for doc_id in expired:
+            self.remove(doc_id)
+        stamps = self._timestamps[: len(self._ids)]
+        self._oldest = math.inf if np.isnan(stamps).all() else float(np.nanmin(stamps))
+        return expired
+
+    def candidates(self, keys: U64) -> Documents:
+        return self._at(self._index.query(keys))
+
+    def documents(self) -> Documents:
+        return self._at(np.array(sorted(self._slots.values()), dtype=np.int64))
+
+    def _id_at(self, slot: int) -> str:
+        doc_id = self._ids[slot]
+        if doc_id is None:
+            raise RuntimeError(f"slot {slot} was removed but is still indexed")
+        return doc_id
+
+    def _at(self, slots: I64) -> Documents:
+        return Documents(
+            tuple(self._id_at(s) for s in slots.tolist()),
+            self._signatures[slots],
+            self._sizes[slots],
+            Tokens.concat([self._tokens[s] for s in slots.tolist()]),
+            self._timestamps[slots],
+            tuple(self._texts[s] for s in slots.tolist()),
+        )
+
+    def _compact(self) -> None:
+        """Renumber the live documents from 0, dropping dead slots and their band keys."""
+        live = self.documents()
+        fresh = MemoryStore(self._num_perm, self._index.bands, self._index.rows)
+        fresh.put(live, self._index.keys(live.signatures))
+        vars(self).update(vars(fresh))

@@ -1,0 +1,234 @@
+"""Documents in a Redis server: one index shared by several processes.
+
+Under a key prefix ``P`` the server holds::
+
+    P:manifest      JSON: format, versions and settings, as in a saved index's manifest
+    P:doc:<id>      hash of a document: sig, size, hashes, flags, keys (raw little-endian
+                    array bytes), ts (its timestamp, when it has one) and text (its
+                    text as UTF-8, when the process that added it keeps texts)
+    P:band:<key>    set of the ids of the documents with this band key (8 raw bytes)
+    P:ids           sorted set of the ids, scored by when they were added
+    P:time          sorted set of the timestamped ids, scored by timestamp
+    P:seq           counter that orders the adds
+
+Nothing read from the server is unpickled or evaluated: arrays are raw bytes checked for
+length before use, the manifest is JSON. Storing a document (with its band keys) and
+removing one are each one ``MULTI``/``EXEC`` transaction watched on the document's key,
+so a reader never sees half a document and two workers replacing one id leave one whole
+version. What is not atomic is documented in ``docs/persistence.md``: an ``add`` stores
+its document, then looks for candidates, so two workers adding copies of one story at the
+same instant may each report the other; neither misses it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._config import DetectorConfig
+from ._exceptions import ConfigError, IndexLoadError
+from ._hashing import U32, U64
+from ._memory import Documents
+from ._persist import SIGNATURE_SETTINGS, check_header, header, settle_config
+from ._tokenize import U8
+
+if TYPE_CHECKING:
+    import redis
+
+#: Settings a shared index cannot change once made: those of the signatures and the
+#: banding, whose keys are stored.
+SHARED_SETTINGS = (*SIGNATURE_SETTINGS, "bands", "rows")
+_FIELDS = (b"sig", b"size", b"hashes", b"flags", b"ts", b"text")
+
+
+def _encode(doc_id: str) -> bytes:
+    return doc_id.encode("utf-8", "surrogatepass")
+
+
+def _decode(doc_id: bytes) -> str:
+    return doc_id.decode("utf-8", "surrogatepass")
+
+
+class RedisStore:
+    """Documents kept in a Redis server under a key prefix; see the module docstring.
+
+    Parameters
+    ----------
+    client : redis.Redis
+        A client that returns bytes (``decode_responses=False``, the default).
+    prefix : str
+        Prefix of every key of this index.
+    num_perm : int
+        Signature length.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str, num_perm: int) -> None:
+        if client.get_connection_kwargs().get("decode_responses"):
+            raise ConfigError("the Redis client must return bytes: create it with decode_responses=False")
+        self._client: Any = client  # redis-py's replies are typed as unions of bytes and str
+        self._prefix = _encode(prefix) + b":"
+        self._num_perm = num_perm
+        self._ids = self._prefix + b"ids"
+        self._time = self._prefix + b"time"
+
+    @classmethod
+    def open(
+        cls, client: redis.Redis | str, prefix: str, config: DetectorConfig | None, settings: dict[str, Any]
+    ) -> tuple[RedisStore, DetectorConfig]:
+        """The store under ``prefix`` and the settings to use it with.
+
+        The first process to open a prefix records its settings there; later ones use
+        them, with thresholds and ``max_age`` of their own if they ask, and are refused
+        with :class:`IndexLoadError` if they ask for other signature or banding settings.
+        """
+        import redis as redis_module
+
+        if isinstance(client, str):
+            client = redis_module.Redis.from_url(client)
+        where = f"the Redis index {prefix!r}"
+        key = _encode(prefix) + b":manifest"
+        proposed = config or DetectorConfig()
+        proposed = proposed.replace(**settings) if settings else proposed
+        client.set(key, json.dumps(header(proposed), sort_keys=True), nx=True)
+        stored = client.get(key)
+        try:
+            manifest = json.loads(stored) if stored is not None else None
+        except ValueError:
+            manifest = None
+        if not isinstance(manifest, dict):
+            raise IndexLoadError(f"{where} has a corrupted manifest")
+        agreed = settle_config(check_header(manifest, where), config, settings, SHARED_SETTINGS, where)
+        return cls(client, prefix, agreed.num_perm), agreed
+
+    def _doc(self, doc_id: bytes) -> bytes:
+        return self._prefix + b"doc:" + doc_id
+
+    def __len__(self) -> int:
+        return int(self._client.zcard(self._ids))
+
+    def __contains__(self, doc_id: object) -> bool:
+        return isinstance(doc_id, str) and self._client.zscore(self._ids, _encode(doc_id)) is not None
+
+    def put(self, documents: Documents, keys: U64) -> None:
+        for i, doc_id in enumerate(documents.ids):
+            hashes, flags = documents.token_arrays(i)
+            fields = {
+                b"sig": documents.signatures[i].astype("<u4").tobytes(),
+                b"size": str(int(documents.sizes[i])).encode(),
+                b"hashes": hashes.astype("<u4").tobytes(),
+                b"flags": flags.tobytes(),
+                b"keys": keys[i].astype("<u8").tobytes(),
+            }
+            timestamp = float(documents.timestamps[i])
+            if not np.isnan(timestamp):
+                fields[b"ts"] = repr(timestamp).encode()
+            text = documents.texts[i]
+            if text is not None:
+                fields[b"text"] = _encode(text)
+            self._replace(_encode(doc_id), fields, timestamp, indexed=bool(documents.sizes[i] > 0))
+
+    def _replace(self, doc_id: bytes, fields: dict[bytes, bytes], timestamp: float, indexed: bool) -> None:
+        order = self._client.incr(self._prefix + b"seq")
+
+        def replace(pipe: Any) -> None:
+            old_keys = pipe.hget(self._doc(doc_id), b"keys")
+            pipe.multi()
+            self._unlink(pipe, doc_id, old_keys)
+            pipe.hset(self._doc(doc_id), mapping=fields)
+            if indexed:
+                for band in self._band_keys(fields[b"keys"]):
+                    pipe.sadd(band, doc_id)
+            pipe.zadd(self._ids, {doc_id: order})
+            if not np.isnan(timestamp):
+                pipe.zadd(self._time, {doc_id: timestamp})
+
+        self._client.transaction(replace, self._doc(doc_id))
+
+    def _band_keys(self, raw: bytes) -> list[bytes]:
+        return [self._prefix + b"band:" + raw[k : k + 8] for k in range(0, len(raw), 8)]
+
+    def _unlink(self, pipe: Any, doc_id: bytes, keys: bytes | None) -> None:
+        """Queue the removal of a document stored with band keys ``keys`` (None: not stored)."""
+        if keys is None:
+            return
+        for band in self._band_keys(keys):
+            pipe.srem(band, doc_id)
+        pipe.delete(self._doc(doc_id))
+        pipe.zrem(self._ids, doc_id)
+        pipe.zrem(self._time, doc_id)
+
+    def remove(self, doc_id: str) -> None:
+        raw = _encode(doc_id)
+
+        def remove(pipe: Any) -> None:
+            keys = pipe.hget(self._doc(raw), b"keys")
+            if keys is None:
+                raise KeyError(doc_id)
+            pipe.multi()
+            self._unlink(pipe, raw, keys)
+
+        self._client.transaction(remove, self._doc(raw))
+
+    def expire(self, before: float) -> list[str]:
+        expired = []
+        for raw in self._client.zrangebyscore(self._time, "-inf", f"({before!r}"):
+            try:
+                self.remove(_decode(raw))
+                expired.append(_decode(raw))
+            except KeyError:  # another process removed it first
+                pass
+        return sorted(expired)
+
+    def candidates(self, keys: U64) -> Documents:
+        found = self._client.sunion(self._band_keys(keys.astype("<u8").tobytes()))
+        return self._fetch(sorted(found))
+
+    def documents(self) -> Documents:
+        return self._fetch(self._client.zrange(self._ids, 0, -1))
+
+    def _fetch(self, ids: Iterable[bytes]) -> Documents:
+        """The documents stored under ``ids``, in that order; those removed meanwhile are left out."""
+        ids = list(ids)
+        pipe = self._client.pipeline(transaction=False)
+        for doc_id in ids:
+            pipe.hmget(self._doc(doc_id), _FIELDS)
+        kept, signatures, sizes, tokens, stamps, texts = [], [], [], [], [], []
+        for doc_id, values in zip(ids, pipe.execute(), strict=True):
+            if values[0] is None:
+                continue
+            signature, size, hashes, flags, timestamp, text = self._parse(_decode(doc_id), values)
+            kept.append(_decode(doc_id))
+            signatures.append(signature)
+            sizes.append(size)
+            tokens.append((hashes, flags))
+            stamps.append(timestamp)
+            texts.append(text)
+        matrix = np.stack(signatures) if signatures else np.zeros((0, self._num_perm), dtype=np.uint32)
+        return Documents.build(kept, matrix, np.array(sizes, dtype=np.int64), tokens, stamps, texts)
+
+    def _parse(self, doc_id: str, values: list[bytes | None]) -> tuple[U32, int, U32, U8, float | None, str | None]:
+        signature, size, hashes, flags, timestamp, text = values
+        try:
+            if (
+                signature is None
+                or size is None
+                or hashes is None
+                or flags is None
+                or len(signature) != 4 * self._num_perm
+                or len(hashes) != 4 * len(flags)
+                or int(size) < 0
+            ):
+                raise ValueError("arrays of the wrong length")
+            return (
+                np.frombuffer(signature, dtype="<u4").astype(np.uint32),
+                int(size),
+                np.frombuffer(hashes, dtype="<u4").astype(np.uint32),
+                np.frombuffer(flags, dtype=np.uint8).copy(),
+                None if timestamp is None else float(timestamp),
+                None if text is None else _decode(text),
+            )
+        except ValueError as err:
+            raise IndexLoadError(f"document {doc_id!r} of the Redis index is corrupted: {err}") from None
