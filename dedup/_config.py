@@ -65,7 +65,11 @@ class DetectorConfig:
         A pair is a ``near_duplicate`` when the n-gram containment of the shorter text in
         the longer one reaches this.
     paraphrase_score : float
-        A pair is a ``paraphrase`` when its rewrite score reaches this.
+        A pair is a ``paraphrase`` when its rewrite score reaches this (and its cosine
+        and spread reach theirs).
+    paraphrase_spread : float
+        The least ``spread`` of a paraphrase: how evenly the in-order shared words must
+        run through the shorter text.
 
     Examples
     --------
@@ -85,6 +89,7 @@ class DetectorConfig:
     containment_ngram: int = 3
     near_duplicate_containment: float = 0.5
     paraphrase_score: float = 0.3
+    paraphrase_spread: float = 1 / 3
 
     def __post_init__(self) -> None:
         check_int("num_perm", self.num_perm, 1, 4096)
@@ -100,7 +105,13 @@ class DetectorConfig:
                 f"bands * rows must not exceed num_perm, got {self.bands} * {self.rows} > {self.num_perm}"
             )
         check_int("containment_ngram", self.containment_ngram, 1, 16)
-        for name in ("candidate_overlap", "candidate_cosine", "near_duplicate_containment", "paraphrase_score"):
+        for name in (
+            "candidate_overlap",
+            "candidate_cosine",
+            "near_duplicate_containment",
+            "paraphrase_score",
+            "paraphrase_spread",
+        ):
             check_fraction(name, getattr(self, name))
 
     def replace(self, **changes: Any) -> DetectorConfig:

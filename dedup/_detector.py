@@ -131,7 +131,7 @@ class Detector:
         """The indexed documents that ``text`` matches, strongest first; nothing is stored."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        tokens = tokenize([text])
+        tokens = tokenize([text], chrome=True)
         signature = self.minhasher.signatures_of(tokens)
         return self._matches(tokens, signature[0], self._size_of(tokens))
 
@@ -142,7 +142,7 @@ class Detector:
             raise InputError(f"document id {doc_id!r} is already indexed")
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        tokens = tokenize([text])
+        tokens = tokenize([text], chrome=True)
         signature = self.minhasher.signatures_of(tokens)
         size = self._size_of(tokens)
         matches = self._matches(tokens, signature[0], size)
@@ -214,18 +214,21 @@ class Detector:
     ) -> tuple[Verdict | None, Scores]:
         """The verdict and scores of one pair.
 
-        The quadratic ``order`` score is skipped (left at 0) where the cheaper scores
-        already rule a verdict out, unless ``full`` asks for every score.
+        The quadratic ``order`` and ``spread`` scores are skipped (left at 0) where the
+        cheaper scores already rule a verdict out, unless ``full`` asks for every score.
         """
         c = self.config
         identical = profiles.is_identical(i, j)
         promising = sets["cosine"] >= c.candidate_cosine or sets["containment"] >= c.near_duplicate_containment
-        order = 1.0 if identical else profiles.order(i, j) if (promising or full) else 0.0
+        if identical:
+            order, spread = 1.0, 1.0
+        else:
+            order, spread = profiles.alignment(i, j) if (promising or full) else (0.0, 0.0)
         rewrite = (2 * sets["coverage"] + order) / 3
         scores = Scores(
-            estimate, sets["jaccard"], sets["containment"], sets["cosine"], sets["coverage"], order, rewrite
+            estimate, sets["jaccard"], sets["containment"], sets["cosine"], sets["coverage"], order, rewrite, spread
         )
-        return decide(identical, scores.containment, scores.cosine, rewrite, c), scores
+        return decide(identical, scores, c), scores
 
     def compare(self, text_a: str, text_b: str) -> tuple[Verdict | None, Scores]:
         """The verdict (``None`` if unrelated or independent) and all scores of two texts.
@@ -241,7 +244,7 @@ class Detector:
         for text in (text_a, text_b):
             if not isinstance(text, str):
                 raise TypeError(f"texts must be str, got {type(text).__name__}")
-        tokens = tokenize([text_a, text_b])
+        tokens = tokenize([text_a, text_b], chrome=True)
         signatures = self.minhasher.signatures_of(tokens)
         profiles = Profiles(tokens, self.config)
         one, two = np.array([0]), np.array([1])
@@ -301,7 +304,7 @@ class Detector:
         """Tokens, signatures and distinct-shingle counts of texts, batches spread over the cores."""
 
         def batch(chunk: list[str]) -> tuple[Tokens, U32, I64]:
-            tokens = tokenize(chunk)
+            tokens = tokenize(chunk, chrome=True)
             hashes, bounds = self.minhasher.shingles(tokens)
             return tokens, self.minhasher.sign(hashes, bounds), self._distinct_counts(hashes, bounds)
 

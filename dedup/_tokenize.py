@@ -25,7 +25,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from . import _kernels
+from . import _chrome, _kernels
 from ._hashing import U32, fmix64, high32, odd_constants
 from ._normalize import nfkc, normalize
 
@@ -35,6 +35,7 @@ U8 = npt.NDArray[np.uint8]
 
 NUMERIC = np.uint8(1)
 SENTENCE_START = np.uint8(2)
+CHROME = np.uint8(4)
 
 _SEPARATOR = b"\n"  # between documents in a batch: never part of a token, ends a sentence
 # Sentence ends outside ASCII: Devanagari danda, CJK and full-width stops.
@@ -57,8 +58,9 @@ class Tokens:
     bounds : ndarray of int64, shape (n_docs + 1,)
         Document ``i`` owns ``hashes[bounds[i]:bounds[i + 1]]``.
     flags : ndarray of uint8, shape (n_tokens,)
-        Bit flags per token: :data:`NUMERIC` (starts with a digit) and
-        :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break).
+        Bit flags per token: :data:`NUMERIC` (starts with a digit),
+        :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break) and
+        :data:`CHROME` (lies in a block of page chrome, see ``_chrome``).
     """
 
     hashes: U32
@@ -236,13 +238,13 @@ def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64) -> tuple[U
     return hashes, starts, flags
 
 
-def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
+def _tokenize_buffer(buf: bytes, doc_offsets: I64, chrome: bool) -> tuple[Tokens, I64]:
     """Tokenise a buffer of NFKC-normalised UTF-8 text holding documents at ``doc_offsets``.
 
     ``doc_offsets`` has one entry per document (its first byte) plus the buffer length;
-    documents are separated by a non-word byte. Returns the tokens and the positions of
-    characters whose case folding changes their length (their documents need
-    :func:`normalize` before tokenising).
+    documents are separated by a line break. Returns the tokens, with the page chrome
+    flagged if ``chrome``, and the positions of characters whose case folding changes
+    their length (their documents need :func:`normalize` before tokenising).
     """
     b = np.frombuffer(buf, dtype=np.uint8)
     if buf.isascii():
@@ -256,11 +258,22 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
     else:
         hashes, starts, flags = _token_arrays(b, high, high_word, high_ends)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)
+    if chrome:
+        flags |= (
+            _chrome.chrome_tokens(
+                np.frombuffer(buf, dtype=np.uint8), starts, hashes, (flags & SENTENCE_START) > 0, bounds
+            )
+            * CHROME
+        )
     return Tokens(hashes, bounds, flags), irregular
 
 
-def tokenize(texts: Sequence[str]) -> Tokens:
+def tokenize(texts: Sequence[str], *, chrome: bool = False) -> Tokens:
     """Normalise and tokenise a batch of texts.
+
+    With ``chrome`` the tokens of page chrome get the :data:`CHROME` flag (see
+    ``_chrome``); only the re-ranker needs it, and finding it costs about as much again
+    as tokenising.
 
     Examples
     --------
@@ -269,14 +282,28 @@ def tokenize(texts: Sequence[str]) -> Tokens:
     (2, np.True_)
     """
     encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
-    tokens, irregular = _tokenize_buffer(*_join(encoded))
+    tokens, irregular = _tokenize_buffer(*_join(encoded), chrome)
     if len(irregular):
         # Rare characters (such as U+1E9E, capital sharp s) whose folding changes length.
         _, offsets = _join(encoded)
         for doc in np.unique(np.searchsorted(offsets, irregular, side="right") - 1).tolist():
             encoded[doc] = normalize(texts[doc]).encode("utf-8", "surrogatepass")
-        tokens, _ = _tokenize_buffer(*_join(encoded))
+        tokens, _ = _tokenize_buffer(*_join(encoded), chrome)
     return tokens
+
+
+def hash_words(words: Sequence[str]) -> U32:
+    """The hash of each word, which must be one token.
+
+    Examples
+    --------
+    >>> bool(hash_words(["Email"])[0] == tokenize(["email"]).hashes[0])
+    True
+    """
+    tokens = tokenize(words)
+    if not (np.diff(tokens.bounds) == 1).all():
+        raise ValueError("each word must be exactly one token")
+    return tokens.hashes
 
 
 @functools.cache

@@ -39,9 +39,6 @@ def test_clough_stevenson_heavy_revisions_are_paraphrases_and_copies_near_duplic
     assert confusion["cut"].get("near_duplicate", 0) + confusion["light"].get("near_duplicate", 0) >= 20
 
 
-@pytest.mark.xfail(
-    strict=True, reason="4 of 105 different-story pairs share page chrome or a passage; see docs/quality.md"
-)
 def test_semeval_different_stories_are_never_flagged(semeval):
     assert semeval.derived_metrics()["fp"] == 0, [p.case for p in semeval.errors()]
 
