@@ -34,52 +34,14 @@ U8 = npt.NDArray[np.uint8]
 Bools = npt.NDArray[np.bool_]
 
 #: Words whose usual sense on a news page is the page's own machinery.
-CUE_WORDS = [
-    "facebook",
-    "twitter",
-    "instagram",
-    "youtube",
-    "tiktok",
-    "whatsapp",
-    "linkedin",
-    "pinterest",
-    "snapchat",
-    "reddit",
-    "tumblr",
-    "disqus",
-    "retweet",
-    "subscribe",
-    "subscribed",
-    "subscriber",
-    "subscribers",
-    "subscribing",
-    "subscription",
-    "subscriptions",
-    "unsubscribe",
-    "newsletter",
-    "newsletters",
-    "inbox",
-    "login",
-    "logout",
-    "signup",
-    "password",
-    "passwords",
-    "username",
-    "javascript",
-    "cookies",
-    "browser",
-    "advertisement",
-    "advertisements",
-    "advertise",
-    "sponsored",
-    "copyright",
-    "redistributed",
-    "email",
-    "emails",
-    "gmail",
-    "rss",
-    "captcha",
-]
+CUE_WORDS = (
+    "facebook", "twitter", "instagram", "youtube", "tiktok", "whatsapp", "linkedin", "pinterest", "snapchat",
+    "reddit", "tumblr", "disqus", "retweet", "subscribe", "subscribed", "subscriber", "subscribers",
+    "subscribing", "subscription", "subscriptions", "unsubscribe", "newsletter", "newsletters", "inbox",
+    "login", "logout", "signup", "password", "passwords", "username", "javascript", "cookies", "browser",
+    "advertisement", "advertisements", "advertise", "sponsored", "copyright", "redistributed", "email",
+    "emails", "gmail", "rss", "captcha",
+)  # fmt: skip
 
 #: Two-word phrases of page machinery; each counts as one mention.
 CUE_PAIRS = [
@@ -90,109 +52,22 @@ CUE_PAIRS = [
         "e mail", "email address", "email addresses", "first name", "last name", "job title", "free trial",
         "registered users", "your inbox", "your account", "your email", "your browser", "your details",
         "your subscription", "your password", "request form", "share this", "follow us", "like us",
-        "contact us", "enable javascript", "this material", "related link", "related links",
+        "contact us", "enable javascript", "use cookies", "accept cookies", "your experience", "our website",
+        "this website", "our site", "this site", "this material", "related link", "related links",
         "related articles", "related stories", "sponsored content", "more information",
     )
 ]  # fmt: skip
 
 #: English function words: prose is full of them, menus and form labels are not.
-FUNCTION_WORDS = [
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "but",
-    "nor",
-    "so",
-    "yet",
-    "of",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "with",
-    "from",
-    "to",
-    "into",
-    "onto",
-    "about",
-    "as",
-    "than",
-    "that",
-    "this",
-    "these",
-    "those",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "what",
-    "when",
-    "where",
-    "while",
-    "if",
-    "then",
-    "because",
-    "although",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "am",
-    "has",
-    "have",
-    "had",
-    "do",
-    "does",
-    "did",
-    "will",
-    "would",
-    "shall",
-    "should",
-    "can",
-    "could",
-    "may",
-    "might",
-    "must",
-    "not",
-    "no",
-    "all",
-    "any",
-    "some",
-    "more",
-    "most",
-    "other",
-    "such",
-    "only",
-    "also",
-    "just",
-    "very",
-    "i",
-    "you",
-    "he",
-    "she",
-    "it",
-    "we",
-    "they",
-    "me",
-    "him",
-    "her",
-    "us",
-    "them",
-    "my",
-    "your",
-    "his",
-    "its",
-    "our",
-    "their",
-    "there",
-    "here",
-]
+FUNCTION_WORDS = (
+    "a", "an", "the", "and", "or", "but", "nor", "so", "yet", "of", "in", "on", "at", "by", "for", "with",
+    "from", "to", "into", "onto", "about", "as", "than", "that", "this", "these", "those", "which", "who",
+    "whom", "whose", "what", "when", "where", "while", "if", "then", "because", "although", "is", "are", "was",
+    "were", "be", "been", "being", "am", "has", "have", "had", "do", "does", "did", "will", "would", "shall",
+    "should", "can", "could", "may", "might", "must", "not", "no", "all", "any", "some", "more", "most",
+    "other", "such", "only", "also", "just", "very", "i", "you", "he", "she", "it", "we", "they", "me", "him",
+    "her", "us", "them", "my", "your", "his", "its", "our", "their", "there", "here",
+)  # fmt: skip
 
 #: A block of at least this many words is prose, whatever it mentions, unless it is a list:
 #: chrome comes in lines and short sentences, and a block this long is a paragraph whose
@@ -297,10 +172,12 @@ def _block_starts(b: U8, starts: I64, sentence_start: Bools) -> Bools:
 
 
 def _between_chrome(chrome: Bools, weak: Bools, first_of_text: Bools) -> Bools:
-    """The weak blocks in runs that chrome closes on both sides, within one text.
+    """The weak blocks in runs that chrome closes on both sides, or that follow chrome to the end of the text.
 
     Boilerplate removers classify a block with weak evidence by its neighbours: a
-    mention of page machinery between two blocks of chrome is part of the same furniture.
+    mention of page machinery between two blocks of chrome, or after chrome in the
+    footer, is part of the same furniture. (A text's first blocks are not judged by the
+    page's start, which is where the headline is.)
     """
     n = len(chrome)
     index = np.arange(n)
@@ -308,7 +185,8 @@ def _between_chrome(chrome: Bools, weak: Bools, first_of_text: Bools) -> Bools:
     # The nearest block on each side that is not weak, if it is in the same text.
     left = np.maximum.accumulate(np.where(~weak | first_of_text, index, 0))
     right = np.minimum.accumulate(np.where(~weak | last_of_text, index, n - 1)[::-1])[::-1]
-    return weak & chrome[left] & ~weak[left] & chrome[right] & ~weak[right]
+    footer = weak[right] & last_of_text[right]
+    return weak & chrome[left] & ~weak[left] & ((chrome[right] & ~weak[right]) | footer)
 
 
 def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds: I64) -> Bools:
