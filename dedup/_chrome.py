@@ -74,8 +74,8 @@ FUNCTION_WORDS = (
 #: sentence ends were lost (a page flattened to one line).
 PARAGRAPH_WORDS = 50
 
-#: A block of at least this many words, this share of them capitalised and fewer than
-#: this share of function words is a list (a menu, tags, the options of a form).
+#: A block of at least this many words, this share of them capitalised (in title case) and
+#: fewer than this share of function words is a list (a menu, tags, the options of a form).
 LIST_WORDS = 12
 LIST_CAPITALISED = 0.8
 LIST_FUNCTION_WORDS = 0.1
@@ -227,7 +227,9 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
     cue = cue_words.contains(hashes)
     first = b[starts]
     letter = (first >= 0x80) | ((first | 0x20) - ord("a") < 26)  # ASCII letters and non-ASCII
-    capital = first - ord("A") < 26
+    second = b[np.minimum(starts + 1, len(b) - 1)]
+    # Title case only: a text in capitals says nothing about lists.
+    capital = (first - ord("A") < 26) & (second - ord("a") < 26)
     pairs, lone_cues, words, capitals = per_block(pair, cue & ~in_pair, letter, capital)
     mentions = pairs + lone_cues
     addresses, handles = _addresses(b)
@@ -245,9 +247,10 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
     cue |= in_pair
     cue_content, content, functions = per_block(cue & letter & ~function, letter & ~function, function)
     chrome |= (mentions == 1) & (cue_content >= content)
-    chrome &= words < PARAGRAPH_WORDS
+    short = words < PARAGRAPH_WORDS
+    chrome &= short
     chrome |= capitalised & (functions < LIST_FUNCTION_WORDS * words)
     first_of_text = np.zeros(n_blocks, dtype=bool)
     first_of_text[block[bounds[:-1][np.diff(bounds) > 0]]] = True
-    chrome |= _between_chrome(chrome, (mentions >= 1) & ~chrome, first_of_text)
+    chrome |= _between_chrome(chrome, (mentions >= 1) & ~chrome & short, first_of_text)
     return chrome[block]

@@ -132,8 +132,8 @@ class Detector:
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         tokens = tokenize([text], chrome=True)
-        signature = self.minhasher.signatures_of(tokens)
-        return self._matches(tokens, signature[0], self._size_of(tokens))
+        signature = self.minhasher.signatures_of(tokens.article())
+        return self._matches(tokens, signature[0], self._size_of(tokens.article()))
 
     def add(self, doc_id: str, text: str) -> list[Match]:
         """Index ``text`` as ``doc_id`` and return its matches among earlier documents."""
@@ -143,8 +143,8 @@ class Detector:
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         tokens = tokenize([text], chrome=True)
-        signature = self.minhasher.signatures_of(tokens)
-        size = self._size_of(tokens)
+        signature = self.minhasher.signatures_of(tokens.article())
+        size = self._size_of(tokens.article())
         matches = self._matches(tokens, signature[0], size)
         slot = int(self._index.insert(self._index.keys(signature), live=np.array([size > 0]))[0])
         if slot >= len(self._signatures):
@@ -245,7 +245,7 @@ class Detector:
             if not isinstance(text, str):
                 raise TypeError(f"texts must be str, got {type(text).__name__}")
         tokens = tokenize([text_a, text_b], chrome=True)
-        signatures = self.minhasher.signatures_of(tokens)
+        signatures = self.minhasher.signatures_of(tokens.article())
         profiles = Profiles(tokens, self.config)
         one, two = np.array([0]), np.array([1])
         sets = {n: float(v[0]) for n, v in profiles.set_scores(one, two).items()}
@@ -305,7 +305,7 @@ class Detector:
 
         def batch(chunk: list[str]) -> tuple[Tokens, U32, I64]:
             tokens = tokenize(chunk, chrome=True)
-            hashes, bounds = self.minhasher.shingles(tokens)
+            hashes, bounds = self.minhasher.shingles(tokens.article())
             return tokens, self.minhasher.sign(hashes, bounds), self._distinct_counts(hashes, bounds)
 
         chunks = list(batches(texts))

@@ -91,11 +91,18 @@ class Scores:
         return {k: round(v, 4) for k, v in asdict(self).items()}
 
 
-def _incidence(hashes: U32, bounds: I64, weights: F32 | None = None) -> tuple[sparse.csr_matrix, U32]:
-    """Documents x distinct hashes matrix of counts (or summed weights), and the hashes."""
-    distinct, columns = np.unique(hashes, return_inverse=True)
+def _incidence(
+    hashes: U32, bounds: I64, weights: F32 | None = None, vocabulary: U32 | None = None
+) -> tuple[sparse.csr_matrix, U32]:
+    """Documents x distinct hashes matrix of counts (or summed weights), and the hashes.
+
+    The columns are the distinct ``hashes``, or the distinct values of ``vocabulary``
+    (which must hold every hash) for matrices that share their columns.
+    """
+    distinct = np.unique(hashes if vocabulary is None else vocabulary)
+    columns = np.searchsorted(distinct, hashes)
     values = np.ones(len(hashes), dtype=np.float64) if weights is None else weights.astype(np.float64)
-    matrix = sparse.csr_matrix((values, (doc_index(bounds), columns.ravel())), shape=(len(bounds) - 1, len(distinct)))
+    matrix = sparse.csr_matrix((values, (doc_index(bounds), columns)), shape=(len(bounds) - 1, len(distinct)))
     return matrix, distinct
 
 
@@ -171,8 +178,8 @@ class Profiles:
 
     def __init__(self, tokens: Tokens, config: DetectorConfig) -> None:
         self.tokens = tokens
-        # Page chrome (see ``_chrome``) is left out of every score but ``jaccard``, which
-        # describes the sets the index saw.
+        # Page chrome (see ``_chrome``) is left out of every score; ``jaccard`` describes
+        # the sets the index saw, which keep the chrome of a text that is nothing else.
         article = (tokens.flags & CHROME) == 0
         content_mask = article & ~is_stopword(tokens.hashes)
         self.content, self.content_bounds = select(tokens.hashes, tokens.bounds, content_mask)
@@ -188,10 +195,15 @@ class Profiles:
         self.vocab_idf = self.vocab @ sparse.diags(column_idf)
         self.vocab_mass = np.asarray(self.vocab_idf.sum(axis=1)).ravel()
 
-        self.shingles = _binary(_incidence(*shingles(tokens, config.ngram, config.stopwords))[0])
+        self.shingles = _binary(_incidence(*shingles(tokens.article(), config.ngram, config.stopwords))[0])
         self.shingle_count = np.diff(self.shingles.indptr).astype(np.float64)
-        words, word_bounds = select(tokens.hashes, tokens.bounds, article)
-        self.grams = _binary(_incidence(*ngrams(words, word_bounds, config.containment_ngram))[0])
+        # A copy's n-grams outside chrome are looked for anywhere in the other text, so that
+        # a passage that one copy shows as chrome and the other does not still counts.
+        n = config.containment_ngram
+        grams, gram_bounds = ngrams(*select(tokens.hashes, tokens.bounds, article), n)
+        every_gram, every_bound = ngrams(tokens.hashes, tokens.bounds, n)
+        self.grams = _binary(_incidence(grams, gram_bounds, vocabulary=every_gram)[0])
+        self.every_gram = _binary(_incidence(every_gram, every_bound, vocabulary=every_gram)[0])
         self.gram_count = np.diff(self.grams.indptr).astype(np.float64)
 
     def __len__(self) -> int:
@@ -207,8 +219,10 @@ class Profiles:
         """The scores computable from sets, vectorised over the pairs ``(left[i], right[i])``."""
         shared = _row_dots(self.shingles, self.shingles, left, right)
         union = self.shingle_count[left] + self.shingle_count[right] - shared
-        shared_grams = _row_dots(self.grams, self.grams, left, right)
-        smaller = np.minimum(self.gram_count[left], self.gram_count[right])
+        left_shorter = self.gram_count[left] <= self.gram_count[right]
+        shorter, longer = np.where(left_shorter, left, right), np.where(left_shorter, right, left)
+        shared_grams = _row_dots(self.grams, self.every_gram, shorter, longer)
+        smaller = self.gram_count[shorter]
         shared_mass = _row_dots(self.vocab_idf, self.vocab, left, right)
         coverage = (_ratio(shared_mass, self.vocab_mass[left]) + _ratio(shared_mass, self.vocab_mass[right])) / 2
         return {

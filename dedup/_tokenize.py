@@ -81,6 +81,20 @@ class Tokens:
         index = np.repeat(self.bounds[docs] - bounds[:-1], lengths) + np.arange(bounds[-1])
         return Tokens(self.hashes[index], bounds, self.flags[index])
 
+    def article(self) -> Tokens:
+        """The batch without its page chrome (see ``_chrome``).
+
+        A text that is all chrome (a paywall or a cookie wall) stays whole, so that a
+        copy of it can still be found by its index keys.
+        """
+        keep = (self.flags & CHROME) == 0
+        if keep.all():
+            return self
+        kept_before = np.concatenate(([0], np.cumsum(keep)))
+        keep |= np.repeat(np.diff(kept_before[self.bounds]) == 0, np.diff(self.bounds))
+        kept_before = np.concatenate(([0], np.cumsum(keep))).astype(np.int64)
+        return Tokens(self.hashes[keep], kept_before[self.bounds], self.flags[keep])
+
     @classmethod
     def join(cls, parts: Sequence[Tokens]) -> Tokens:
         """One batch made of consecutive batches."""
