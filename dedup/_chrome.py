@@ -8,16 +8,19 @@ its own (no other document is needed) by the cues that boilerplate removers such
 jusText and boilerpipe use, adapted to plain text:
 
 - the text is cut into blocks at line breaks and at sentence ends (``.``, ``!`` or ``?``
-  and then white space), so an e-mail address or a web address stays in one block;
-- a block shorter than a paragraph is chrome when it holds an e-mail or web address, when it holds two or more
-  mentions of page machinery (:data:`CUE_WORDS`, :data:`CUE_PAIRS`, ``@handles`` and bare
-  domain names), when every word in it that is not a function word is such a mention (a
-  ``Facebook`` or ``Advertisement`` line), or when it is a long run of capitalised words
-  with hardly any function words (a menu, a tag list, the options of a form).
+  and then white space), so an e-mail or web address stays in one block;
+- a block of fewer than :data:`PARAGRAPH_WORDS` words is chrome when it holds an e-mail
+  or web address, two or more mentions of page machinery (:data:`CUE_WORDS`,
+  :data:`CUE_PAIRS`, ``@handles`` and bare domain names), or nothing but such mentions
+  and function words (a ``Facebook`` or ``Advertisement`` line);
+- a block of title-case words with hardly any function words is a list (a menu, a tag
+  list, the options of a form);
+- a block with one mention is chrome when chrome surrounds it, or when it follows chrome
+  to the end of the text (the footer).
 
 One mention alone does not make prose chrome: a report may well say that a minister
-wrote on Twitter. The tokens of chrome blocks get the ``CHROME`` flag from the tokeniser,
-which calls :func:`chrome_tokens` on the bytes it has just tokenised.
+wrote on Twitter. The tokeniser calls :func:`chrome_tokens` on the bytes it has just
+tokenised and gives the tokens of chrome blocks the ``CHROME`` flag.
 """
 
 from __future__ import annotations
@@ -119,7 +122,7 @@ def _token_at(starts: I64, positions: I64) -> I64:
 
 
 def _word_byte(b: U8, positions: I64) -> Bools:
-    """Whether the bytes at ``positions`` (which may lie outside ``b``) are ASCII letters or digits, or non-ASCII."""
+    """Whether the bytes at ``positions`` (which may lie outside ``b``) belong to words."""
     inside = (positions >= 0) & (positions < len(b))
     c = b[np.clip(positions, 0, max(len(b) - 1, 0))]
     return inside & ((c >= 0x80) | ((c | 0x20) - ord("a") < 26) | (c - ord("0") < 10))
@@ -172,7 +175,7 @@ def _block_starts(b: U8, starts: I64, sentence_start: Bools) -> Bools:
 
 
 def _between_chrome(chrome: Bools, weak: Bools, first_of_text: Bools) -> Bools:
-    """The weak blocks in runs that chrome closes on both sides, or that follow chrome to the end of the text.
+    """The weak blocks in runs between chrome blocks, or after chrome to the end of a text.
 
     Boilerplate removers classify a block with weak evidence by its neighbours: a
     mention of page machinery between two blocks of chrome, or after chrome in the

@@ -132,8 +132,8 @@ class Detector:
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         tokens = tokenize([text], chrome=True)
-        signature = self.minhasher.signatures_of(tokens.article())
-        return self._matches(tokens, signature[0], self._size_of(tokens.article()))
+        article = tokens.article()
+        return self._matches(tokens, self.minhasher.signatures_of(article)[0], self._size_of(article))
 
     def add(self, doc_id: str, text: str) -> list[Match]:
         """Index ``text`` as ``doc_id`` and return its matches among earlier documents."""
@@ -143,8 +143,9 @@ class Detector:
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         tokens = tokenize([text], chrome=True)
-        signature = self.minhasher.signatures_of(tokens.article())
-        size = self._size_of(tokens.article())
+        article = tokens.article()
+        signature = self.minhasher.signatures_of(article)
+        size = self._size_of(article)
         matches = self._matches(tokens, signature[0], size)
         slot = int(self._index.insert(self._index.keys(signature), live=np.array([size > 0]))[0])
         if slot >= len(self._signatures):

@@ -138,13 +138,14 @@ def _lcs_rows(a: U32, weights_a: I64, b: U32, rows: I64) -> I64:
     return table
 
 
-def aligned_parts(a: U32, b: U32, weights_a: I64, parts: int = 1) -> I64:
+def aligned_parts(a: U32, b: U32, weights_a: I64, parts: int) -> tuple[I64, I64]:
     """Weight of a heaviest common subsequence of ``a`` and ``b`` in each part of ``a``.
 
-    ``a`` is cut into ``parts`` consecutive parts of about equal weight, and the result
-    gives, for each part, the weight of its elements that one heaviest common subsequence
-    uses; the sum is the weight of the heaviest common subsequence. ``weights_a`` gives
-    the integer weight of each element of ``a``; equal elements must weigh the same.
+    ``a`` is cut into ``parts`` consecutive parts of about equal weight. Returns, for each
+    part, the weight of its elements that one heaviest common subsequence uses (they add
+    up to the weight of the heaviest common subsequence) and the weight of the part.
+    ``weights_a`` gives the integer weight of each element of ``a``; equal elements must
+    weigh the same.
 
     The table of the alignment is never held whole: the rows at the cuts of a forward
     pass and of a backward pass over the reversed sequences locate where the leftmost
@@ -153,14 +154,15 @@ def aligned_parts(a: U32, b: U32, weights_a: I64, parts: int = 1) -> I64:
     Examples
     --------
     >>> a, b = np.array([1, 2, 3, 4], dtype=np.uint32), np.array([1, 9, 3, 2], dtype=np.uint32)
-    >>> aligned_parts(a, b, np.array([5, 1, 1, 1]), parts=2).tolist()
-    [5, 1]
+    >>> [w.tolist() for w in aligned_parts(a, b, np.array([5, 1, 1, 1]), parts=2)]
+    [[5, 1], [5, 3]]
     """
     total = int(weights_a.sum())
     if total == 0:
-        return np.zeros(parts, dtype=np.int64)
+        return np.zeros(parts, dtype=np.int64), np.zeros(parts, dtype=np.int64)
     middle = np.cumsum(weights_a) - weights_a / 2
     part = np.minimum((middle * parts / total).astype(np.int64), parts - 1)
+    part_weights = np.bincount(part, weights=weights_a, minlength=parts).astype(np.int64)
     cuts_in_a = np.searchsorted(part, np.arange(parts + 1))
     shared = np.isin(a, b)
     a, weights_a = a[shared], weights_a[shared]
@@ -170,7 +172,7 @@ def aligned_parts(a: U32, b: U32, weights_a: I64, parts: int = 1) -> I64:
     backward = _lcs_rows(a[::-1], weights_a[::-1], b[::-1], (len(a) - cuts)[::-1])[::-1, ::-1]
     # Where the leftmost heaviest alignment crosses each cut (argmax takes the first).
     crossing = np.argmax(forward + backward, axis=1)
-    return np.diff(forward[np.arange(parts + 1), crossing])
+    return np.diff(forward[np.arange(parts + 1), crossing]), part_weights
 
 
 class Profiles:
@@ -202,8 +204,9 @@ class Profiles:
         n = config.containment_ngram
         grams, gram_bounds = ngrams(*select(tokens.hashes, tokens.bounds, article), n)
         every_gram, every_bound = ngrams(tokens.hashes, tokens.bounds, n)
-        self.grams = _binary(_incidence(grams, gram_bounds, vocabulary=every_gram)[0])
-        self.every_gram = _binary(_incidence(every_gram, every_bound, vocabulary=every_gram)[0])
+        columns = np.concatenate((grams, every_gram))  # n-grams across removed chrome are new
+        self.grams = _binary(_incidence(grams, gram_bounds, vocabulary=columns)[0])
+        self.every_gram = _binary(_incidence(every_gram, every_bound, vocabulary=columns)[0])
         self.gram_count = np.diff(self.grams.indptr).astype(np.float64)
 
     def __len__(self) -> int:
@@ -240,8 +243,7 @@ class Profiles:
             a, wa, b = b, wb, a
         if wa.sum() <= 0:
             return 0.0, 0.0
-        aligned = aligned_parts(a, b, wa, SPREAD_PARTS)
-        part_weight = aligned_parts(a, a, wa, SPREAD_PARTS)
+        aligned, part_weight = aligned_parts(a, b, wa, SPREAD_PARTS)
         order = aligned.sum() / part_weight.sum()
         shares = np.sort(aligned[part_weight > 0] / part_weight[part_weight > 0])
         # The share that all parts but one reach: one part may be the rewriter's own.

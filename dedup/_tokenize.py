@@ -273,12 +273,8 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64, chrome: bool) -> tuple[Tokens
         hashes, starts, flags = _token_arrays(b, high, high_word, high_ends)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)
     if chrome:
-        flags |= (
-            _chrome.chrome_tokens(
-                np.frombuffer(buf, dtype=np.uint8), starts, hashes, (flags & SENTENCE_START) > 0, bounds
-            )
-            * CHROME
-        )
+        raw = np.frombuffer(buf, dtype=np.uint8)  # before case folding: capitals are a cue
+        flags |= _chrome.chrome_tokens(raw, starts, hashes, (flags & SENTENCE_START) > 0, bounds) * CHROME
     return Tokens(hashes, bounds, flags), irregular
 
 
