@@ -66,7 +66,11 @@ class DetectorConfig:
         A pair is a ``near_duplicate`` when the n-gram containment of the shorter text in
         the longer one reaches this.
     paraphrase_score : float
-        A pair is a ``paraphrase`` when its rewrite score reaches this.
+        A pair is a ``paraphrase`` when its rewrite score reaches this (and its cosine
+        and spread reach theirs).
+    paraphrase_spread : float
+        The least ``spread`` of a paraphrase: how evenly the in-order shared words must
+        run through the shorter text.
     passage_similarity : float
         Sentences of a derived pair are aligned as passages when the rarity-weighted
         Dice similarity of their content words reaches this.
@@ -110,6 +114,7 @@ class DetectorConfig:
     containment_ngram: int = 3
     near_duplicate_containment: float = 0.5
     paraphrase_score: float = 0.3
+    paraphrase_spread: float = 1 / 3
     passage_similarity: float = 0.4
     source_margin: float = 0.1
     keep_text: bool = False
@@ -142,6 +147,7 @@ class DetectorConfig:
             "passage_similarity",
             "source_margin",
             "boilerplate_max_share",
+            "paraphrase_spread",
         ):
             check_fraction(name, getattr(self, name))
         if self.max_age is not None and (

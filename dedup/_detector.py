@@ -281,8 +281,8 @@ class Detector:
         """Tokens, signature (one row) and number of distinct shingles of one text."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        tokens = tokenize([text])
-        hashes, bounds = self.minhasher.shingles(tokens)
+        tokens = tokenize([text], chrome=True)
+        hashes, bounds = self.minhasher.shingles(tokens.article())  # index keys leave page chrome out
         return tokens, self.minhasher.sign(hashes, bounds), int(self._distinct_counts(hashes, bounds)[0])
 
     def _keys(self, signatures: U32) -> U64:
@@ -356,18 +356,21 @@ class Detector:
     ) -> tuple[Verdict | None, Scores]:
         """The verdict and scores of one pair.
 
-        The quadratic ``order`` score is skipped (left at 0) where the cheaper scores
-        already rule a verdict out, unless ``full`` asks for every score.
+        The quadratic ``order`` and ``spread`` scores are skipped (left at 0) where the
+        cheaper scores already rule a verdict out, unless ``full`` asks for every score.
         """
         c = self.config
         identical = profiles.is_identical(i, j)
         promising = sets["cosine"] >= c.candidate_cosine or sets["containment"] >= c.near_duplicate_containment
-        order = 1.0 if identical else profiles.order(i, j) if (promising or full) else 0.0
+        if identical:
+            order, spread = 1.0, 1.0
+        else:
+            order, spread = profiles.alignment(i, j) if (promising or full) else (0.0, 0.0)
         rewrite = (2 * sets["coverage"] + order) / 3
         scores = Scores(
-            estimate, sets["jaccard"], sets["containment"], sets["cosine"], sets["coverage"], order, rewrite
+            estimate, sets["jaccard"], sets["containment"], sets["cosine"], sets["coverage"], order, rewrite, spread
         )
-        return decide(identical, scores.containment, scores.cosine, rewrite, c), scores
+        return decide(identical, scores, c), scores
 
     def compare(self, text_a: str, text_b: str) -> tuple[Verdict | None, Scores]:
         """The verdict (``None`` if unrelated or independent) and all scores of two texts.
@@ -383,8 +386,8 @@ class Detector:
         for text in (text_a, text_b):
             if not isinstance(text, str):
                 raise TypeError(f"texts must be str, got {type(text).__name__}")
-        tokens = tokenize([text_a, text_b])
-        signatures = self.minhasher.signatures_of(tokens)
+        tokens = tokenize([text_a, text_b], chrome=True)
+        signatures = self.minhasher.signatures_of(tokens.article())
         profiles = Profiles(tokens, self.config)
         one, two = np.array([0]), np.array([1])
         sets = {n: float(v[0]) for n, v in profiles.set_scores(one, two).items()}
@@ -664,8 +667,8 @@ class Detector:
         """Tokens, signatures and distinct-shingle counts of texts, batches spread over the cores."""
 
         def batch(chunk: list[str]) -> tuple[Tokens, U32, I64]:
-            tokens = tokenize(chunk)
-            hashes, bounds = self.minhasher.shingles(tokens)
+            tokens = tokenize(chunk, chrome=True)
+            hashes, bounds = self.minhasher.shingles(tokens.article())
             return tokens, self.minhasher.sign(hashes, bounds), self._distinct_counts(hashes, bounds)
 
         chunks = list(batches(texts))

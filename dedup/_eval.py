@@ -16,8 +16,8 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -129,12 +129,31 @@ class Evaluation:
     def distributions(self) -> dict[str, dict[str, list[float]]]:
         """Min, quartiles and max of each score for each gold category."""
         result: dict[str, dict[str, list[float]]] = {}
-        for name in ("containment", "cosine", "coverage", "order", "rewrite"):
+        for name in ("containment", "cosine", "coverage", "order", "rewrite", "spread"):
             result[name] = {}
             for category in sorted({p.category for p in self.pairs}):
                 values = [getattr(p.scores, name) for p in self.pairs if p.category == category]
                 result[name][category] = [round(float(q), 3) for q in np.quantile(values, [0, 0.25, 0.5, 0.75, 1])]
         return result
+
+    def separation(self, score: str = "rewrite", below_containment: float = 1.0) -> Separation:
+        """How well ``score`` separates derived from not derived pairs, see :func:`separate`.
+
+        Only the scored pairs whose containment is below ``below_containment`` count: the
+        pairs that a threshold on ``score`` decides once the copies are taken out.
+        """
+        pairs = [p for p in self._scored() if p.scores.containment < below_containment]
+        return separate(
+            [getattr(p.scores, score) for p in pairs if p.gold_derived],
+            [getattr(p.scores, score) for p in pairs if not p.gold_derived],
+        )
+
+    def _rewrite_separation(self) -> dict[str, float] | None:
+        """The separation of rewrite scores under the default containment, when both classes occur."""
+        gold = {p.gold_derived for p in self._scored()}
+        if gold != {True, False}:
+            return None
+        return asdict(self.separation("rewrite", DetectorConfig().near_duplicate_containment))
 
     def errors(self) -> list[JudgedPair]:
         """Scored pairs whose derived / not-derived prediction disagrees with the gold label."""
@@ -147,6 +166,7 @@ class Evaluation:
             "verdicts": self.verdict_metrics(),
             "confusion": self.confusion(),
             "distributions": self.distributions(),
+            "rewrite_separation": self._rewrite_separation(),
             "errors": [
                 {"case": p.case, "doc": p.doc, "category": p.category, "gold": p.gold, "predicted": p.predicted,
                  "scores": p.scores.as_dict()}
@@ -157,6 +177,45 @@ class Evaluation:
                 for p in self.pairs if p.gold == "unscored" and p.derived
             ],
         }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Separation:
+    """The best interval of a score between two classes; see :func:`separate`."""
+
+    low: float
+    high: float
+    errors: int
+
+    @property
+    def threshold(self) -> float:
+        """The midpoint of the interval."""
+        return (self.low + self.high) / 2
+
+
+def separate(positives: Sequence[float], negatives: Sequence[float]) -> Separation:
+    """The interval of thresholds that best separates ``positives`` from ``negatives``.
+
+    A threshold ``t`` calls a value positive when it is at least ``t``; its errors are
+    the positives below it and the negatives at or above it. Of the intervals between two
+    consecutive observed values, the result is the one with the fewest errors and, among
+    those, the widest. Its midpoint is the calibrated threshold.
+
+    Examples
+    --------
+    >>> s = separate([0.31, 0.5, 0.9, 0.1], [0.0, 0.2, 0.29])
+    >>> round(s.low, 2), round(s.high, 2), s.errors, round(s.threshold, 2)
+    (0.29, 0.31, 1, 0.3)
+    """
+    values = np.unique(np.concatenate((positives, negatives)))
+    if len(values) < 2:
+        raise ValueError("separating needs at least two distinct values")
+    thresholds = (values[:-1] + values[1:]) / 2
+    pos, neg = np.sort(positives), np.sort(negatives)
+    errors = np.searchsorted(pos, thresholds) + (len(neg) - np.searchsorted(neg, thresholds))
+    widths = values[1:] - values[:-1]
+    best = np.lexsort((-widths, errors))[0]
+    return Separation(float(values[best]), float(values[best + 1]), int(errors[best]))
 
 
 def evaluate(cases: Iterable[Case], name: str = "corpus", config: DetectorConfig | None = None) -> Evaluation:

@@ -107,12 +107,15 @@ def _compiled() -> dict[str, Callable[..., Any]] | None:
                         row[i] = x
 
     @numba.njit(nogil=True, cache=False)
-    def weighted_lcs(a, b, weights_a):  # type: ignore[no-untyped-def]
-        best = np.zeros(len(b) + 1)
-        for i in range(len(a)):
-            token, weight = a[i], weights_a[i]
-            diagonal = 0.0  # best[j - 1] of the previous row
-            left = 0.0  # best[j - 1] of this row
+    def lcs_rows(a, weights_a, b, rows, table):  # type: ignore[no-untyped-def]
+        best = np.zeros(len(b) + 1, dtype=np.int64)
+        k = 0
+        while k < len(rows) and rows[k] == 0:
+            k += 1
+        for i in range(1, len(a) + 1):
+            token, weight = a[i - 1], weights_a[i - 1]
+            diagonal = 0  # best[j - 1] of the previous row
+            left = 0  # best[j - 1] of this row
             for j in range(1, len(b) + 1):
                 above = best[j]
                 value = above
@@ -122,9 +125,11 @@ def _compiled() -> dict[str, Callable[..., Any]] | None:
                     value = left
                 best[j] = value
                 diagonal, left = above, value
-        return best[len(b)]
+            while k < len(rows) and rows[k] == i:
+                table[k, :] = best
+                k += 1
 
-    return {"tokens": tokens, "affine32": affine32, "weighted_lcs": weighted_lcs}
+    return {"tokens": tokens, "affine32": affine32, "lcs_rows": lcs_rows}
 
 
 def available() -> bool:
@@ -151,8 +156,10 @@ def affine32(hashes: Any, bounds: Any, a: Any, b: Any, out: Any) -> None:
     kernels["affine32"](hashes, bounds, a, b, out)
 
 
-def weighted_lcs(a: Any, b: Any, weights_a: Any) -> float:
-    """Total weight of a heaviest common subsequence (see ``_rerank.weighted_lcs``)."""
+def lcs_rows(a: Any, weights_a: Any, b: Any, rows: Any) -> Any:
+    """Rows of the heaviest-common-subsequence table (see ``_rerank._lcs_rows``)."""
     kernels = _compiled()
     assert kernels is not None
-    return float(kernels["weighted_lcs"](a, b, weights_a))
+    table = np.zeros((len(rows), len(b) + 1), dtype=np.int64)
+    kernels["lcs_rows"](a, weights_a.astype(np.int64), b, rows, table)
+    return table

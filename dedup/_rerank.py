@@ -14,7 +14,12 @@ scores of many candidate pairs come from a few vectorised row products:
   words in order; independent reports of one event share names and numbers but not the
   order of their sentences.
 
-``rewrite`` combines the last two: ``(2 * coverage + order) / 3``.
+``rewrite`` combines the last two: ``(2 * coverage + order) / 3``; ``spread`` says whether
+the in-order words run through the whole of the shorter text or are bunched in one part.
+
+Page chrome (share widgets, subscription prompts, forms, contact footers; see
+``_chrome``) is left out of the evidence, so that two articles from one site are not
+matched by their site's furniture.
 """
 
 from __future__ import annotations
@@ -31,13 +36,18 @@ from ._config import DetectorConfig
 from ._hashing import U32
 from ._rarity import F32, idf
 from ._shingle import doc_index, ngrams, select, shingles
-from ._tokenize import I64, Tokens, is_stopword
+from ._tokenize import CHROME, I64, Tokens, is_stopword
 
 F64 = npt.NDArray[np.float64]
 
 #: ``order`` is measured on at most this many content words of each text, which bounds
 #: the quadratic alignment on very long documents.
 MAX_ORDER_WORDS = 5000
+#: ``spread`` cuts the shorter text into this many parts.
+SPREAD_PARTS = 4
+#: Rarity weights are rounded to multiples of 1 / WEIGHT_SCALE for the alignment, whose
+#: integer sums are exact whichever way they are added up.
+WEIGHT_SCALE = 1000
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,12 @@ class Scores:
         Rarity-weighted share of content words the texts have in the same order.
     rewrite : float
         ``(2 * coverage + order) / 3``, the paraphrase evidence.
+    spread : float
+        How evenly the words counted by ``order`` spread over the shorter text: the share
+        of in-order words that three of its four quarters reach, relative to its
+        ``order``. Near 1 for a rewrite, which keeps its source's words throughout; near
+        0 when the shared words are bunched in one passage (a quoted paragraph, a
+        headline and a line of statistics about the same person).
     """
 
     jaccard_est: float
@@ -70,17 +86,25 @@ class Scores:
     coverage: float
     order: float
     rewrite: float
+    spread: float
 
     def as_dict(self) -> dict[str, float]:
         """The scores by name, rounded to 4 decimals for stable output."""
         return {k: round(v, 4) for k, v in asdict(self).items()}
 
 
-def _incidence(hashes: U32, bounds: I64, weights: F32 | None = None) -> tuple[sparse.csr_matrix, U32]:
-    """Documents x distinct hashes matrix of counts (or summed weights), and the hashes."""
-    distinct, columns = np.unique(hashes, return_inverse=True)
+def _incidence(
+    hashes: U32, bounds: I64, weights: F32 | None = None, vocabulary: U32 | None = None
+) -> tuple[sparse.csr_matrix, U32]:
+    """Documents x distinct hashes matrix of counts (or summed weights), and the hashes.
+
+    The columns are the distinct ``hashes``, or the distinct values of ``vocabulary``
+    (which must hold every hash) for matrices that share their columns.
+    """
+    distinct = np.unique(hashes if vocabulary is None else vocabulary)
+    columns = np.searchsorted(distinct, hashes)
     values = np.ones(len(hashes), dtype=np.float64) if weights is None else weights.astype(np.float64)
-    matrix = sparse.csr_matrix((values, (doc_index(bounds), columns.ravel())), shape=(len(bounds) - 1, len(distinct)))
+    matrix = sparse.csr_matrix((values, (doc_index(bounds), columns)), shape=(len(bounds) - 1, len(distinct)))
     return matrix, distinct
 
 
@@ -98,25 +122,61 @@ def _ratio(numerator: F64, denominator: F64) -> F64:
     return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
 
 
-def weighted_lcs(a: U32, b: U32, weights_a: F32 | None = None) -> float:
-    """Total weight of a heaviest common subsequence of ``a`` and ``b``.
+def _lcs_rows(a: U32, weights_a: I64, b: U32, rows: I64) -> I64:
+    """Rows of the heaviest-common-subsequence table of ``a`` and ``b``.
 
-    ``weights_a`` gives the weight of each element of ``a`` (equal elements must have
-    equal weights); without it every element weighs 1.
+    Row ``k`` of the result holds, for every ``j``, the heaviest total weight of a common
+    subsequence of ``a[:rows[k]]`` and ``b[:j]``; ``rows`` must be sorted.
     """
-    wa = np.ones(len(a), dtype=np.float64) if weights_a is None else weights_a.astype(np.float64)
-    shared = np.isin(a, b)
-    a, wa = a[shared], wa[shared]
-    b = b[np.isin(b, a)]
-    if len(a) == 0:
-        return 0.0
     if _kernels.available() and len(a) * len(b) >= _kernels.MIN_CELLS:
-        return _kernels.weighted_lcs(a, b, wa)
-    best = np.zeros(len(b) + 1)
-    for token, w in zip(a.tolist(), wa.tolist(), strict=True):
+        return _kernels.lcs_rows(a, weights_a, b, rows)
+    table = np.zeros((len(rows), len(b) + 1), dtype=np.int64)
+    best = np.zeros(len(b) + 1, dtype=np.int64)
+    k = int(np.searchsorted(rows, 0, side="right"))
+    for i, (token, w) in enumerate(zip(a.tolist(), weights_a.tolist(), strict=True), 1):
         diagonal = best[:-1] + (b == token) * w
         best[1:] = np.maximum.accumulate(np.maximum(best[1:], diagonal))
-    return float(best[-1])
+        while k < len(rows) and rows[k] == i:
+            table[k] = best
+            k += 1
+    return table
+
+
+def aligned_parts(a: U32, b: U32, weights_a: I64, parts: int) -> tuple[I64, I64]:
+    """Weight of a heaviest common subsequence of ``a`` and ``b`` in each part of ``a``.
+
+    ``a`` is cut into ``parts`` consecutive parts of about equal weight. Returns, for each
+    part, the weight of its elements that one heaviest common subsequence uses (they add
+    up to the weight of the heaviest common subsequence) and the weight of the part.
+    ``weights_a`` gives the integer weight of each element of ``a``; equal elements must
+    weigh the same.
+
+    The table of the alignment is never held whole: the rows at the cuts of a forward
+    pass and of a backward pass over the reversed sequences locate where the leftmost
+    heaviest alignment crosses each cut, in memory linear in ``len(b)``.
+
+    Examples
+    --------
+    >>> a, b = np.array([1, 2, 3, 4], dtype=np.uint32), np.array([1, 9, 3, 2], dtype=np.uint32)
+    >>> [w.tolist() for w in aligned_parts(a, b, np.array([5, 1, 1, 1]), parts=2)]
+    [[5, 1], [5, 3]]
+    """
+    total = int(weights_a.sum())
+    if total == 0:
+        return np.zeros(parts, dtype=np.int64), np.zeros(parts, dtype=np.int64)
+    middle = np.cumsum(weights_a) - weights_a / 2
+    part = np.minimum((middle * parts / total).astype(np.int64), parts - 1)
+    part_weights = np.bincount(part, weights=weights_a, minlength=parts).astype(np.int64)
+    cuts_in_a = np.searchsorted(part, np.arange(parts + 1))
+    shared = np.isin(a, b)
+    a, weights_a = a[shared], weights_a[shared]
+    b = b[np.isin(b, a)]
+    cuts = np.concatenate(([0], np.cumsum(shared)))[cuts_in_a]
+    forward = _lcs_rows(a, weights_a, b, cuts)
+    backward = _lcs_rows(a[::-1], weights_a[::-1], b[::-1], (len(a) - cuts)[::-1])[::-1, ::-1]
+    # Where the leftmost heaviest alignment crosses each cut (argmax takes the first).
+    crossing = np.argmax(forward + backward, axis=1)
+    return np.diff(forward[np.arange(parts + 1), crossing]), part_weights
 
 
 class Profiles:
@@ -124,37 +184,52 @@ class Profiles:
 
     def __init__(self, tokens: Tokens, config: DetectorConfig) -> None:
         self.tokens = tokens
-        content_mask = ~is_stopword(tokens.hashes)
+        # Page chrome (see ``_chrome``) is left out of every score; ``jaccard`` describes
+        # the sets the index saw, which keep the chrome of a text that is nothing else.
+        article = (tokens.flags & CHROME) == 0
+        content_mask = article & ~is_stopword(tokens.hashes)
         self.content, self.content_bounds = select(tokens.hashes, tokens.bounds, content_mask)
         self.content_idf = idf(tokens.hashes, tokens.flags)[content_mask]
 
         counts, vocabulary = _incidence(self.content, self.content_bounds)
         column_idf = np.zeros(len(vocabulary))
         column_idf[np.searchsorted(vocabulary, self.content)] = self.content_idf
-        self.tfidf = normalize(counts @ sparse.diags(column_idf), norm="l2")
+        weighted = counts @ sparse.diags(column_idf)
+        # Texts of stop words alone have no columns, which scikit-learn refuses to normalise.
+        self.tfidf = normalize(weighted, norm="l2") if weighted.shape[1] else weighted
         self.vocab = _binary(counts)
         self.vocab_idf = self.vocab @ sparse.diags(column_idf)
         self.vocab_mass = np.asarray(self.vocab_idf.sum(axis=1)).ravel()
 
-        self.shingles = _binary(_incidence(*shingles(tokens, config.ngram, config.stopwords))[0])
+        self.shingles = _binary(_incidence(*shingles(tokens.article(), config.ngram, config.stopwords))[0])
         self.shingle_count = np.diff(self.shingles.indptr).astype(np.float64)
-        self.grams = _binary(_incidence(*ngrams(tokens.hashes, tokens.bounds, config.containment_ngram))[0])
+        # A copy's n-grams outside chrome are looked for anywhere in the other text, so that
+        # a passage that one copy shows as chrome and the other does not still counts.
+        n = config.containment_ngram
+        grams, gram_bounds = ngrams(*select(tokens.hashes, tokens.bounds, article), n)
+        every_gram, every_bound = ngrams(tokens.hashes, tokens.bounds, n)
+        columns = np.concatenate((grams, every_gram))  # n-grams across removed chrome are new
+        self.grams = _binary(_incidence(grams, gram_bounds, vocabulary=columns)[0])
+        self.every_gram = _binary(_incidence(every_gram, every_bound, vocabulary=columns)[0])
         self.gram_count = np.diff(self.grams.indptr).astype(np.float64)
 
     def __len__(self) -> int:
         return len(self.tokens)
 
-    def content_of(self, i: int) -> tuple[U32, F32]:
+    def content_of(self, i: int) -> tuple[U32, I64]:
+        """The content words of document ``i`` (at most :data:`MAX_ORDER_WORDS`) and their integer weights."""
         lo, hi = self.content_bounds[i], self.content_bounds[i + 1]
         hi = min(hi, lo + MAX_ORDER_WORDS)
-        return self.content[lo:hi], self.content_idf[lo:hi]
+        return self.content[lo:hi], np.rint(self.content_idf[lo:hi] * WEIGHT_SCALE).astype(np.int64)
 
     def set_scores(self, left: I64, right: I64) -> dict[str, F64]:
         """The scores computable from sets, vectorised over the pairs ``(left[i], right[i])``."""
         shared = _row_dots(self.shingles, self.shingles, left, right)
         union = self.shingle_count[left] + self.shingle_count[right] - shared
-        shared_grams = _row_dots(self.grams, self.grams, left, right)
-        smaller = np.minimum(self.gram_count[left], self.gram_count[right])
+        left_shorter = self.gram_count[left] <= self.gram_count[right]
+        shorter, longer = np.where(left_shorter, left, right), np.where(left_shorter, right, left)
+        shared_grams = _row_dots(self.grams, self.every_gram, shorter, longer)
+        smaller = self.gram_count[shorter]
         shared_mass = _row_dots(self.vocab_idf, self.vocab, left, right)
         coverage = (_ratio(shared_mass, self.vocab_mass[left]) + _ratio(shared_mass, self.vocab_mass[right])) / 2
         return {
@@ -164,14 +239,21 @@ class Profiles:
             "coverage": coverage,
         }
 
-    def order(self, i: int, j: int) -> float:
-        """Rarity-weighted share of content words the two documents have in order."""
+    def alignment(self, i: int, j: int) -> tuple[float, float]:
+        """``order`` and ``spread`` of two documents (see :class:`Scores`)."""
         a, wa = self.content_of(i)
         b, wb = self.content_of(j)
-        smaller = min(float(wa.sum()), float(wb.sum()))
-        if smaller <= 0:
-            return 0.0
-        return min(1.0, weighted_lcs(a, b, weights_a=wa) / smaller)
+        if wb.sum() < wa.sum():
+            a, wa, b = b, wb, a
+        if wa.sum() <= 0:
+            return 0.0, 0.0
+        aligned, part_weight = aligned_parts(a, b, wa, SPREAD_PARTS)
+        order = aligned.sum() / part_weight.sum()
+        shares = np.sort(aligned[part_weight > 0] / part_weight[part_weight > 0])
+        # The share that all parts but one reach: one part may be the rewriter's own.
+        reached = shares[1] if len(shares) > 1 else shares[0]
+        spread = min(1.0, reached / order) if order > 0 else 0.0
+        return float(order), float(spread)
 
     def is_identical(self, i: int, j: int) -> bool:
         """Whether two documents have the same tokens (they are equal after normalisation)."""

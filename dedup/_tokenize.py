@@ -25,7 +25,7 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from . import _kernels
+from . import _chrome, _kernels
 from ._hashing import U32, fmix64, high32, odd_constants
 from ._normalize import nfkc, normalize
 
@@ -35,6 +35,7 @@ U8 = npt.NDArray[np.uint8]
 
 NUMERIC = np.uint8(1)
 SENTENCE_START = np.uint8(2)
+CHROME = np.uint8(4)
 
 _SEPARATOR = b"\n"  # between documents in a batch: never part of a token, ends a sentence
 # Sentence ends outside ASCII: Devanagari danda, CJK and full-width stops.
@@ -57,8 +58,9 @@ class Tokens:
     bounds : ndarray of int64, shape (n_docs + 1,)
         Document ``i`` owns ``hashes[bounds[i]:bounds[i + 1]]``.
     flags : ndarray of uint8, shape (n_tokens,)
-        Bit flags per token: :data:`NUMERIC` (starts with a digit) and
-        :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break).
+        Bit flags per token: :data:`NUMERIC` (starts with a digit),
+        :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break) and
+        :data:`CHROME` (lies in a block of page chrome, see ``_chrome``).
     """
 
     hashes: U32
@@ -78,6 +80,20 @@ class Tokens:
         bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
         index = np.repeat(self.bounds[docs] - bounds[:-1], lengths) + np.arange(bounds[-1])
         return Tokens(self.hashes[index], bounds, self.flags[index])
+
+    def article(self) -> Tokens:
+        """The batch without its page chrome (see ``_chrome``).
+
+        A text that is all chrome (a paywall or a cookie wall) stays whole, so that a
+        copy of it can still be found by its index keys.
+        """
+        keep = (self.flags & CHROME) == 0
+        if keep.all():
+            return self
+        kept_before = np.concatenate(([0], np.cumsum(keep)))
+        keep |= np.repeat(np.diff(kept_before[self.bounds]) == 0, np.diff(self.bounds))
+        kept_before = np.concatenate(([0], np.cumsum(keep))).astype(np.int64)
+        return Tokens(self.hashes[keep], kept_before[self.bounds], self.flags[keep])
 
     @classmethod
     def join(cls, parts: Sequence[Tokens]) -> Tokens:
@@ -251,13 +267,14 @@ def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64) -> tuple[U
     return hashes, starts, flags
 
 
-def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
+def _tokenize_buffer(buf: bytes, doc_offsets: I64, chrome: bool) -> tuple[Tokens, I64]:
     """Tokenise a buffer of NFKC-normalised UTF-8 text holding documents at ``doc_offsets``.
 
     ``doc_offsets`` has one entry per document (its first byte) plus the buffer length;
-    documents are separated by a non-word byte. Returns the tokens and the positions of
-    characters that folding in place gets wrong (see :func:`_non_ascii`; their documents
-    need :func:`normalize` before tokenising).
+    documents are separated by a line break. Returns the tokens, with the page chrome
+    flagged if ``chrome``, and the positions of characters that folding in place gets
+    wrong (see :func:`_non_ascii`; their documents need :func:`normalize` before
+    tokenising).
     """
     b = np.frombuffer(buf, dtype=np.uint8)
     if buf.isascii():
@@ -271,11 +288,18 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64]:
     else:
         hashes, starts, flags = _token_arrays(b, high, high_word, high_ends)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)
+    if chrome:
+        raw = np.frombuffer(buf, dtype=np.uint8)  # before case folding: capitals are a cue
+        flags |= _chrome.chrome_tokens(raw, starts, hashes, (flags & SENTENCE_START) > 0, bounds) * CHROME
     return Tokens(hashes, bounds, flags), irregular
 
 
-def tokenize(texts: Sequence[str]) -> Tokens:
+def tokenize(texts: Sequence[str], *, chrome: bool = False) -> Tokens:
     """Normalise and tokenise a batch of texts.
+
+    With ``chrome`` the tokens of page chrome get the :data:`CHROME` flag (see
+    ``_chrome``); only the re-ranker needs it, and finding it costs about as much again
+    as tokenising.
 
     Examples
     --------
@@ -284,15 +308,29 @@ def tokenize(texts: Sequence[str]) -> Tokens:
     (2, np.True_)
     """
     encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
-    tokens, irregular = _tokenize_buffer(*_join(encoded))
+    tokens, irregular = _tokenize_buffer(*_join(encoded), chrome)
     if len(irregular):
         # Rare characters (such as U+1E9E, capital sharp s) whose folding changes length,
         # and marks that a folded character composes with.
         _, offsets = _join(encoded)
         for doc in np.unique(np.searchsorted(offsets, irregular, side="right") - 1).tolist():
             encoded[doc] = normalize(texts[doc]).encode("utf-8", "surrogatepass")
-        tokens, _ = _tokenize_buffer(*_join(encoded))
+        tokens, _ = _tokenize_buffer(*_join(encoded), chrome)
     return tokens
+
+
+def hash_words(words: Sequence[str]) -> U32:
+    """The hash of each word, which must be one token.
+
+    Examples
+    --------
+    >>> bool(hash_words(["Email"])[0] == tokenize(["email"]).hashes[0])
+    True
+    """
+    tokens = tokenize(words)
+    if not (np.diff(tokens.bounds) == 1).all():
+        raise ValueError("each word must be exactly one token")
+    return tokens.hashes
 
 
 @functools.cache

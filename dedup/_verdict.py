@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 
 from ._config import DetectorConfig
+from ._rerank import Scores
 
 
 class Verdict(str, Enum):
@@ -38,14 +39,22 @@ def near_duplicate(containment: float, config: DetectorConfig) -> bool:
     return containment >= config.near_duplicate_containment
 
 
-def decide(
-    identical: bool, containment: float, cosine: float, rewrite: float, config: DetectorConfig
-) -> Verdict | None:
-    """The verdict for a pair with these scores, or ``None`` for unrelated or independent texts."""
+def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict | None:
+    """The verdict for a pair with these scores, or ``None`` for unrelated or independent texts.
+
+    A paraphrase needs the three kinds of evidence of a rewrite: the same content
+    (``cosine``), the source's vocabulary in the source's order (``rewrite``), and that
+    order kept through the whole of the shorter text (``spread``), which independent
+    reports sharing a passage or a few names and figures do not have.
+    """
     if identical:
         return Verdict.EXACT
-    if near_duplicate(containment, config):
+    if near_duplicate(scores.containment, config):
         return Verdict.NEAR_DUPLICATE
-    if cosine >= config.candidate_cosine and rewrite >= config.paraphrase_score:
+    if (
+        scores.cosine >= config.candidate_cosine
+        and scores.rewrite >= config.paraphrase_score
+        and scores.spread >= config.paraphrase_spread
+    ):
         return Verdict.PARAPHRASE
     return None

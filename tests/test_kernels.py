@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from dedup import _kernels
 from dedup._minhash import MinHasher, affine32_signatures
-from dedup._rerank import weighted_lcs
+from dedup._rerank import _lcs_rows
 from dedup._tokenize import _join, _non_ascii, _token_arrays, nfkc
 
 pytestmark = pytest.mark.skipif(not _kernels.available(), reason="numba is not installed (the 'fast' extra)")
@@ -51,12 +51,13 @@ def test_signature_kernel_equals_numpy(values, cuts):
 @given(st.lists(st.integers(0, 6), max_size=80), st.lists(st.integers(0, 6), max_size=80))
 def test_alignment_kernel_equals_numpy(a, b):
     a, b = np.array(a, dtype=np.uint32), np.array(b, dtype=np.uint32)
-    weights = (a % 3 + 0.5).astype(np.float32)
+    weights = (a % 3 + 1).astype(np.int64)
+    rows = np.unique(np.linspace(0, len(a), 5).astype(np.int64))
     saved = _kernels.MIN_CELLS
     try:
         _kernels.MIN_CELLS = 1 << 62
-        expected = weighted_lcs(a, b, weights)
+        expected = _lcs_rows(a, weights, b, rows)
         _kernels.MIN_CELLS = 0
-        assert weighted_lcs(a, b, weights) == expected
+        np.testing.assert_array_equal(_lcs_rows(a, weights, b, rows), expected)
     finally:
         _kernels.MIN_CELLS = saved
