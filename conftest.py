@@ -1,1 +1,1 @@
-collect_ignore = ["dedup/__main__.py", "docs/figures.py"]
+collect_ignore = ["dedup/__main__.py"]

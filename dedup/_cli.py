@@ -123,6 +123,14 @@ def _options() -> dict[str, argparse.ArgumentParser]:
         metavar="X",
         help="n-gram containment from which a pair is a near-duplicate (default: the tuned value, or an index's own)",
     )
+    thresholds.add_argument(
+        "--paraphrase-spread",
+        type=_fraction,
+        default=None,
+        metavar="X",
+        help="how evenly a paraphrase's in-order shared words must run through the shorter text "
+        "(default: the tuned value, or an index's own)",
+    )
     index = argparse.ArgumentParser(add_help=False)
     index.add_argument(
         "--redis-prefix",
@@ -229,7 +237,8 @@ def _progress(message: str) -> None:
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     """Detector settings given on the command line."""
-    given = {name: getattr(args, name, None) for name in ("paraphrase_score", "near_duplicate_containment")}
+    names = ("paraphrase_score", "paraphrase_spread", "near_duplicate_containment")
+    given = {name: getattr(args, name, None) for name in names}
     if getattr(args, "keep_boilerplate", False):
         given["strip_boilerplate"] = False
     return {name: value for name, value in given.items() if value is not None}

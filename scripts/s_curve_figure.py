@@ -1,4 +1,4 @@
-"""Draw the figures of the documentation: ``python docs/figures.py`` (needs matplotlib).
+"""Draw docs/img/s-curve.png: ``python scripts/s_curve_figure.py`` (needs matplotlib, in the docs extra).
 
 The S-curve of LSH banding: the probability that two documents become candidates, as a
 function of the Jaccard similarity of their shingle sets, for the detector's banding and for
@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def candidate_probability(jaccard: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -48,4 +48,4 @@ def s_curve(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    s_curve(HERE / "img" / "s-curve.png")
+    s_curve(DOCS / "img" / "s-curve.png")
