@@ -35,7 +35,7 @@ from ._memory import Documents, MemoryStore, Store
 from ._minhash import MinHasher, batches, check_texts
 from ._rerank import Profiles, Scores
 from ._source import Evidence, check_timestamp, original_of, wire_dateline
-from ._tokenize import I64, Tokens, tokenize
+from ._tokenize import I64, U8, Tokens, tokenize
 from ._verdict import RANK, Verdict, decide
 
 
@@ -526,8 +526,9 @@ class Detector:
             prints, found = self._find(texts)
             copied = lines.held_by_copies(recurring, [(i, j) for i, j, _, _ in found])
             if copied:  # compare again with the copied lines put back
+                blanked = texts
                 texts, boilerplate = lines.blank(known_chrome() | (recurring - copied))
-                prints, found = self._find(texts)
+                prints, found = self._find(texts, (blanked, prints, found))
         if not with_index:
             derived, links = self._explain(ids, texts, times, found)
             return ScanResult(derived, star_groups(ids, links), boilerplate)
@@ -601,16 +602,29 @@ class Detector:
         derived, links = self._explain(all_ids, all_texts, all_times, pairs)
         return ScanResult(derived, star_groups(all_ids, links), boilerplate)
 
-    def _find(self, texts: list[str]) -> tuple[Fingerprints, list[Found]]:
+    def _find(
+        self, texts: list[str], before: tuple[list[str], Fingerprints, list[Found]] | None = None
+    ) -> tuple[Fingerprints, list[Found]]:
         """The fingerprints of a batch, and its pairs with a verdict: ``(i, j, verdict, scores)``, ``i < j``."""
-        tokens, signatures, sizes = prints = self._fingerprint(texts)
+        if before is None:
+            tokens, signatures, sizes = prints = self._fingerprint(texts)
+            changed = np.ones(len(texts), dtype=bool)
+            found: list[Found] = []
+        else:
+            # Only the documents whose text changed since ``before`` are fingerprinted and
+            # judged again; pairs of unchanged documents keep their verdicts.
+            old_texts, old_prints, old_found = before
+            changed = np.array([a != b for a, b in zip(texts, old_texts, strict=True)], dtype=bool)
+            tokens, signatures, sizes = prints = self._refingerprint(texts, old_prints, changed)
+            found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
         gate = self.config.candidate_overlap
         # The low byte of each signature value: it agrees wherever the full value does, so a
         # pair it rules out is ruled out by the full signatures too, at a quarter of the reads.
         low_bytes = signatures.astype(np.uint8)
 
         def overlapping(a: I64, b: I64) -> tuple[I64, I64]:
-            a, b = a[(sizes[a] > 0) & (sizes[b] > 0)], b[(sizes[a] > 0) & (sizes[b] > 0)]
+            wanted = (sizes[a] > 0) & (sizes[b] > 0) & (changed[a] | changed[b])
+            a, b = a[wanted], b[wanted]
             rough = np.count_nonzero(low_bytes[a] == low_bytes[b], axis=1) / low_bytes.shape[1]
             maybe = np.flatnonzero(self._overlap(rough, sizes[a], sizes[b]) >= gate)
             estimate = np.mean(signatures[a[maybe]] == signatures[b[maybe]], axis=1)
@@ -619,7 +633,6 @@ class Detector:
             return a[keep], b[keep]
 
         pairs = pairs_sharing_keys(self._keys(signatures), keep=overlapping)
-        found = []
         for chunk in range(0, len(pairs), _PAIRS_PER_RERANK):
             part = pairs[chunk : chunk + _PAIRS_PER_RERANK]
             docs, local = np.unique(part, return_inverse=True)
@@ -628,7 +641,28 @@ class Detector:
             profiles = Profiles(tokens.subset(docs), self.config)
             for i, j, verdict, scores in self._rerank(profiles, local[:, 0], local[:, 1], estimates):
                 found.append((int(docs[i]), int(docs[j]), verdict, scores))
-        return prints, found
+        return prints, sorted(found, key=lambda f: (f[0], f[1]))
+
+    def _refingerprint(self, texts: list[str], before: Fingerprints, changed: np.ndarray) -> Fingerprints:
+        """``before`` with the documents where ``changed`` fingerprinted again from ``texts``."""
+        redo = np.flatnonzero(changed)
+        if len(redo) == 0:
+            return before
+        tokens, signatures, sizes = before
+        new_tokens, new_signatures, new_sizes = self._fingerprint([texts[k] for k in redo.tolist()])
+        signatures, sizes = signatures.copy(), sizes.copy()
+        signatures[redo], sizes[redo] = new_signatures, new_sizes
+        position = np.full(len(texts), -1)
+        position[redo] = np.arange(len(redo))
+
+        def arrays(batch: Tokens, k: int) -> tuple[U32, U8]:
+            lo, hi = batch.bounds[k], batch.bounds[k + 1]
+            return batch.hashes[lo:hi], batch.flags[lo:hi]
+
+        parts = [
+            arrays(tokens, k) if position[k] < 0 else arrays(new_tokens, int(position[k])) for k in range(len(texts))
+        ]
+        return Tokens.concat(parts), signatures, sizes
 
     def _explain(
         self, ids: list[str], texts: Sequence[str | None], times: Sequence[float | None], found: list[Found]

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from ._config import check_int
 from ._hashing import U32, U64, fmix64, odd_constants
+from ._shingle import distinct
 from ._tokenize import I64
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
@@ -69,9 +70,9 @@ def pairs_sharing_keys(keys: U64, keep: Callable[[I64, I64], tuple[I64, I64]] | 
         for a, b in _bucket_pairs(keys[:, band]):
             if keep is not None:
                 a, b = keep(a, b)
-            codes.append(np.unique(a * n + b))
-    distinct = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
-    return np.stack((distinct // n, distinct % n), axis=1)
+            codes.append(distinct(a * n + b))
+    found = distinct(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    return np.stack((found // n, found % n), axis=1)
 
 
 class LSHIndex:
@@ -160,7 +161,7 @@ class LSHIndex:
         found = [self._sorted_slots[take]]
         if self._tail:
             found += [np.array(slots) for slots in map(self._tail.get, keys.tolist()) if slots]
-        slots = np.unique(np.concatenate(found))
+        slots = distinct(np.concatenate(found))
         return slots[self._live[slots]]
 
     def _merge(self) -> None:

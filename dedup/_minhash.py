@@ -19,7 +19,7 @@ from . import _kernels
 from ._config import check_int, check_scheme
 from ._exceptions import ConfigError
 from ._hashing import U32, fmix32
-from ._shingle import shingles
+from ._shingle import distinct, shingles
 from ._tokenize import I64, Tokens, tokenize
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ class MinHasher:
         check_texts([text])
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        return np.unique(self.shingles(tokenize([text]))[0])
+        return distinct(self.shingles(tokenize([text]))[0])
 
     def signature(self, text: str) -> U32:
         """The signature of one text: uint32 array of length ``num_perm``."""

@@ -35,7 +35,7 @@ from . import _kernels
 from ._config import DetectorConfig
 from ._hashing import U32
 from ._rarity import F32, idf
-from ._shingle import doc_index, ngrams, select, shingles
+from ._shingle import distinct, doc_index, ngrams, select, shingles
 from ._tokenize import CHROME, I64, Tokens, is_stopword
 
 F64 = npt.NDArray[np.float64]
@@ -101,11 +101,11 @@ def _incidence(
     The columns are the distinct ``hashes``, or the distinct values of ``vocabulary``
     (which must hold every hash) for matrices that share their columns.
     """
-    distinct = np.unique(hashes if vocabulary is None else vocabulary)
-    columns = np.searchsorted(distinct, hashes)
+    terms = distinct(hashes if vocabulary is None else vocabulary)
+    columns = np.searchsorted(terms, hashes)
     values = np.ones(len(hashes), dtype=np.float64) if weights is None else weights.astype(np.float64)
-    matrix = sparse.csr_matrix((values, (doc_index(bounds), columns)), shape=(len(bounds) - 1, len(distinct)))
-    return matrix, distinct
+    matrix = sparse.csr_matrix((values, (doc_index(bounds), columns)), shape=(len(bounds) - 1, len(terms)))
+    return matrix, terms
 
 
 def _binary(matrix: sparse.csr_matrix) -> sparse.csr_matrix:

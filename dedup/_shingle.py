@@ -15,6 +15,16 @@ def doc_index(bounds: I64) -> I64:
     return np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an integer array.
+
+    Sorting and masking repeats is several times faster than ``np.unique`` on the large
+    integer arrays of a batch (numpy 2 answers ``np.unique`` with a hash table).
+    """
+    ordered = np.sort(values, axis=None)
+    return ordered[np.concatenate((np.ones(min(len(ordered), 1), dtype=bool), ordered[1:] != ordered[:-1]))]
+
+
 def select(hashes: U32, bounds: I64, keep: np.ndarray) -> tuple[U32, I64]:
     """Keep the elements where ``keep`` is true, with the document bounds adjusted."""
     kept = np.concatenate(([0], np.cumsum(keep))).astype(np.int64)

@@ -1,5 +1,7 @@
 """Page chrome is stripped before comparing: it neither makes false matches nor hides real ones."""
 
+import numpy as np
+
 from dedup import Boilerplate, Detector
 
 from .test_detector import ARTICLE, UNRELATED
@@ -80,3 +82,22 @@ def test_a_line_copied_into_several_derived_documents_is_kept():
     assert len(result.pairs) == 6
     first_passage = result.pairs[0].passages[0]
     assert ARTICLE[first_passage.a_start : first_passage.a_end] == first.strip()
+
+
+def test_judging_again_only_the_changed_documents_gives_what_a_full_pass_gives():
+    det = Detector()
+    pages = [text for _, text in _pages()] + [ARTICLE, ARTICLE.replace("Tuesday", "Monday"), UNRELATED]
+    blanked = [text.replace("Share.", "      ") for text in pages]
+    prints, found = det._find(blanked)
+    expected_prints, expected = det._find(pages)
+    got_prints, got = det._find(pages, (blanked, prints, found))
+    assert got == expected
+    (tokens, signatures, sizes), (expected_tokens, expected_signatures, expected_sizes) = got_prints, expected_prints
+    for ours, theirs in (
+        (tokens.hashes, expected_tokens.hashes),
+        (tokens.flags, expected_tokens.flags),
+        (tokens.bounds, expected_tokens.bounds),
+        (signatures, expected_signatures),
+        (sizes, expected_sizes),
+    ):
+        np.testing.assert_array_equal(ours, theirs)
