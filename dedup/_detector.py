@@ -617,22 +617,37 @@ class Detector:
             changed = np.array([a != b for a, b in zip(texts, old_texts, strict=True)], dtype=bool)
             tokens, signatures, sizes = prints = self._refingerprint(texts, old_prints, changed)
             found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
-        gate = self.config.candidate_overlap
         # The low byte of each signature value: it agrees wherever the full value does, so a
         # pair it rules out is ruled out by the full signatures too, at a quarter of the reads.
         low_bytes = signatures.astype(np.uint8)
 
         def overlapping(a: I64, b: I64) -> tuple[I64, I64]:
-            wanted = (sizes[a] > 0) & (sizes[b] > 0) & (changed[a] | changed[b])
-            a, b = a[wanted], b[wanted]
-            rough = np.count_nonzero(low_bytes[a] == low_bytes[b], axis=1) / low_bytes.shape[1]
-            maybe = np.flatnonzero(self._overlap(rough, sizes[a], sizes[b]) >= gate)
-            estimate = np.mean(signatures[a[maybe]] == signatures[b[maybe]], axis=1)
-            keep = np.zeros(len(a), dtype=bool)
-            keep[maybe[self._overlap(estimate, sizes[a[maybe]], sizes[b[maybe]]) >= gate]] = True
-            return a[keep], b[keep]
+            wanted = changed[a] | changed[b]
+            return self._overlapping(a[wanted], b[wanted], signatures, low_bytes, sizes)
 
         pairs = pairs_sharing_keys(self._keys(signatures), keep=overlapping)
+        found += self._judge_pairs(tokens, signatures, pairs)
+        return prints, sorted(found, key=lambda f: (f[0], f[1]))
+
+    def _overlapping(self, a: I64, b: I64, signatures: U32, low_bytes: U8, sizes: I64) -> tuple[I64, I64]:
+        """The candidate pairs ``(a[k], b[k])`` whose estimated overlap reaches ``candidate_overlap``.
+
+        ``low_bytes`` is ``signatures.astype(np.uint8)``, a first check that reads a quarter of
+        the memory and never drops a pair the full signatures keep.
+        """
+        gate = self.config.candidate_overlap
+        wanted = (sizes[a] > 0) & (sizes[b] > 0)
+        a, b = a[wanted], b[wanted]
+        rough = np.count_nonzero(low_bytes[a] == low_bytes[b], axis=1) / low_bytes.shape[1]
+        maybe = np.flatnonzero(self._overlap(rough, sizes[a], sizes[b]) >= gate)
+        estimate = np.mean(signatures[a[maybe]] == signatures[b[maybe]], axis=1)
+        keep = np.zeros(len(a), dtype=bool)
+        keep[maybe[self._overlap(estimate, sizes[a[maybe]], sizes[b[maybe]]) >= gate]] = True
+        return a[keep], b[keep]
+
+    def _judge_pairs(self, tokens: Tokens, signatures: U32, pairs: I64) -> list[Found]:
+        """Verdicts of candidate pairs (rows of ``pairs``), re-ranked in chunks profiled together."""
+        found: list[Found] = []
         for chunk in range(0, len(pairs), _PAIRS_PER_RERANK):
             part = pairs[chunk : chunk + _PAIRS_PER_RERANK]
             docs, local = np.unique(part, return_inverse=True)
@@ -641,7 +656,7 @@ class Detector:
             profiles = Profiles(tokens.subset(docs), self.config)
             for i, j, verdict, scores in self._rerank(profiles, local[:, 0], local[:, 1], estimates):
                 found.append((int(docs[i]), int(docs[j]), verdict, scores))
-        return prints, sorted(found, key=lambda f: (f[0], f[1]))
+        return found
 
     def _refingerprint(self, texts: list[str], before: Fingerprints, changed: np.ndarray) -> Fingerprints:
         """``before`` with the documents where ``changed`` fingerprinted again from ``texts``."""
