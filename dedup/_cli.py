@@ -171,6 +171,20 @@ def _parser() -> argparse.ArgumentParser:
         help="do not strip page chrome before comparing",
     )
     scan.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="where pairs are found: in this process on all cores (local, default) or on a Dask "
+        "cluster (dask; needs the dask extra); the output is the same",
+    )
+    scan.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="with --engine dask, the address of the cluster's scheduler (default: start a local "
+        "cluster of two worker processes)",
+    )
+    scan.add_argument(
         "--index",
         metavar="INDEX",
         help="also pair each document with the documents of this index (a folder made by 'dedup index add', "
@@ -334,7 +348,10 @@ def _scan(args: argparse.Namespace) -> int:
     docs = reader.documents([args.source], args, path_names=False)
     _progress(f"comparing {len(docs)} documents\n")
     if args.index is None:
-        result = Detector(**_settings(args)).scan(docs.values())
+        result = Detector(**_settings(args)).scan(docs.values(), engine=args.engine, scheduler=args.scheduler)
+    elif args.engine != "local":
+        print("dedup: error: a scan with --index runs on the local engine only", file=sys.stderr)
+        return EXIT_USAGE
     else:
         detector = _open_index(args.index, args.redis_prefix, create=False, settings=_settings(args))
         result = detector.scan(docs.values(), with_index=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import os
 import threading
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,7 +27,7 @@ from . import _persist as persist
 from ._align import Passage, Sentences
 from ._boilerplate import Boilerplate, Lines, known_chrome
 from ._config import DetectorConfig
-from ._exceptions import InputError
+from ._exceptions import ConfigError, InputError
 from ._groups import Group, Link, star_groups
 from ._hashing import U32, U64
 from ._lsh import band_keys, pairs_sharing_keys
@@ -123,6 +123,8 @@ def _check_time(name: str, value: object) -> None:
         raise InputError(f"{name} must be a finite number of POSIX seconds, got {value!r}")
 
 
+#: Where a batch scan finds its pairs: in this process, or on a Dask cluster.
+ENGINES = ("local", "dask")
 #: Threads that compute signatures in a batch scan.
 WORKERS = min(2, os.cpu_count() or 1)
 _PAIRS_PER_RERANK = 50_000  # candidate pairs whose documents are profiled together
@@ -484,7 +486,11 @@ class Detector:
     # -- a batch ------------------------------------------------------------------------
 
     def scan(
-        self, docs: Iterable[tuple[str, str] | tuple[str, str, float | None]], with_index: bool = False
+        self,
+        docs: Iterable[tuple[str, str] | tuple[str, str, float | None]],
+        with_index: bool = False,
+        engine: str = "local",
+        scheduler: str | None = None,
     ) -> ScanResult:
         """Find all pairs and story groups among a batch of documents.
 
@@ -514,21 +520,19 @@ class Detector:
         [('wire', 'copy', 'near_duplicate')]
         """
         ids, given, times = _documents(docs)
-        c = self.config
-        texts = given
-        boilerplate: tuple[Boilerplate, ...] = ()
-        if not c.strip_boilerplate:
-            prints, found = self._find(texts)
+        if engine not in ENGINES:
+            raise ConfigError(f"engine must be one of {', '.join(map(repr, ENGINES))}, got {engine!r}")
+        if engine == "dask":
+            if with_index:
+                raise ConfigError("a scan with the index runs on the local engine only")
+            from ._dask import client_for, find_pairs
+
+            with client_for(scheduler) as client:
+                texts, boilerplate, _, found = self._strip_and_find(
+                    given, lambda texts, _before: (None, find_pairs(self, texts, client))
+                )
         else:
-            lines = Lines(texts)
-            recurring = lines.recurring(c.boilerplate_min_docs, c.boilerplate_max_share)
-            texts, boilerplate = lines.blank(known_chrome() | recurring)
-            prints, found = self._find(texts)
-            copied = lines.held_by_copies(recurring, [(i, j) for i, j, _, _ in found])
-            if copied:  # compare again with the copied lines put back
-                blanked = texts
-                texts, boilerplate = lines.blank(known_chrome() | (recurring - copied))
-                prints, found = self._find(texts, (blanked, prints, found))
+            texts, boilerplate, prints, found = self._strip_and_find(given, self._find)
         if not with_index:
             derived, links = self._explain(ids, texts, times, found)
             return ScanResult(derived, star_groups(ids, links), boilerplate)
@@ -628,6 +632,28 @@ class Detector:
         pairs = pairs_sharing_keys(self._keys(signatures), keep=overlapping)
         found += self._judge_pairs(tokens, signatures, pairs)
         return prints, sorted(found, key=lambda f: (f[0], f[1]))
+
+    def _strip_and_find(
+        self, given: list[str], find: Callable[[list[str], Any], tuple[Any, list[Found]]]
+    ) -> tuple[list[str], tuple[Boilerplate, ...], Any, list[Found]]:
+        """Strip page chrome from a batch and find its pairs with ``find`` (an engine's).
+
+        Returns the texts compared, what was stripped, the engine's fingerprints and the pairs.
+        """
+        c = self.config
+        if not c.strip_boilerplate:
+            prints, found = find(given, None)
+            return given, (), prints, found
+        lines = Lines(given)
+        recurring = lines.recurring(c.boilerplate_min_docs, c.boilerplate_max_share)
+        texts, boilerplate = lines.blank(known_chrome() | recurring)
+        prints, found = find(texts, None)
+        copied = lines.held_by_copies(recurring, [(i, j) for i, j, _, _ in found])
+        if copied:  # compare again with the copied lines put back
+            blanked = texts
+            texts, boilerplate = lines.blank(known_chrome() | (recurring - copied))
+            prints, found = find(texts, (blanked, prints, found))
+        return texts, boilerplate, prints, found
 
     def _overlapping(self, a: I64, b: I64, signatures: U32, low_bytes: U8, sizes: I64) -> tuple[I64, I64]:
         """The candidate pairs ``(a[k], b[k])`` whose estimated overlap reaches ``candidate_overlap``.

@@ -1,0 +1,172 @@
+"""The batch scan on a Dask cluster: the same stages, run where the data is.
+
+::
+
+    partitions of texts --fingerprint--> tokens, signatures, sizes      (on workers, kept there)
+                        --band keys--> routed by key % buckets           (a shuffle: stable hash)
+    buckets --pairs sharing a key--> routed by (partition of i, partition of j)
+    blocks of pairs --overlap filter, re-rank--> verdicts               (on the workers holding
+                                                                         both partitions)
+    driver: boilerplate decision, passages, sources and story groups of the pairs found
+
+Band keys are already uniform 64-bit hashes, so ``key % buckets`` is a stable partitioning
+(never Python's ``hash()``, which differs between processes). Every stage calls the functions
+of the local engine, and scores do not depend on which other documents share a batch, so the
+result is identical to the local engine's on the same input.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._config import DetectorConfig
+from ._exceptions import MissingDependencyError
+from ._hashing import U32, U64
+from ._lsh import band_keys, pairs_sharing_keys
+from ._tokenize import I64, Tokens
+
+if TYPE_CHECKING:
+    from ._detector import Detector, Found
+
+#: Characters of text per partition: enough to keep the vectorised core busy, small enough
+#: that a worker holds two partitions' tokens while re-ranking a block comfortably.
+CHARS_PER_PARTITION = 4 << 20
+
+
+def client_for(scheduler: str | None) -> Any:
+    """A ``distributed.Client``: connected to ``scheduler``, or to a new local cluster."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise MissingDependencyError("the dask engine needs the 'dask' extra: pip install 'dedup[dask]'") from None
+    if scheduler:
+        return Client(scheduler)  # type: ignore[no-untyped-call]
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
+    return Client(cluster)  # type: ignore[no-untyped-call]
+
+
+def _partitions(texts: Sequence[str]) -> list[tuple[int, list[str]]]:
+    """Consecutive slices of ``texts`` of about :data:`CHARS_PER_PARTITION` characters, with offsets."""
+    parts: list[tuple[int, list[str]]] = []
+    start, size = 0, 0
+    for i, text in enumerate(texts):
+        size += len(text)
+        if size >= CHARS_PER_PARTITION:
+            parts.append((start, list(texts[start : i + 1])))
+            start, size = i + 1, 0
+    if start < len(texts) or not parts:
+        parts.append((start, list(texts[start:])))
+    return parts
+
+
+@functools.lru_cache(maxsize=4)
+def _detector(config: DetectorConfig) -> Detector:
+    """A detector on a worker: only its stage functions are used, never its index."""
+    from ._detector import Detector
+
+    return Detector(config)
+
+
+def _fingerprint(config: DetectorConfig, part: list[str]) -> tuple[Tokens, U32, I64]:
+    return _detector(config)._fingerprint(part)
+
+
+def _route(config: DetectorConfig, fingerprint: tuple[Tokens, U32, I64], offset: int, buckets: int) -> list[Any]:
+    """This partition's ``(key, document)`` rows, split by destination bucket."""
+    _, signatures, sizes = fingerprint
+    c = config
+    keys = band_keys(signatures, c.bands, c.rows)
+    docs = np.repeat(np.arange(offset, offset + len(keys)), c.bands)
+    flat = keys.ravel()
+    keep = np.repeat(sizes > 0, c.bands)  # documents without shingles are never candidates
+    flat, docs = flat[keep], docs[keep]
+    destination = (flat % np.uint64(buckets)).astype(np.int64)
+    return [(flat[destination == b], docs[destination == b]) for b in range(buckets)]
+
+
+def _bucket_pairs(rows: list[tuple[U64, I64]], bounds: I64) -> dict[tuple[int, int], I64]:
+    """Pairs of documents sharing a key in this bucket, by block of (partition, partition)."""
+    keys = np.concatenate([k for k, _ in rows])
+    docs = np.concatenate([d for _, d in rows])
+    if len(keys) == 0:
+        return {}
+    order = np.argsort(keys, kind="stable")
+    keys, docs = keys[order], docs[order]
+    # Reuse the local pair generation: one "band" whose rows are the documents' keys here.
+    local = pairs_sharing_keys(keys[:, None])
+    a, b = docs[local[:, 0]], docs[local[:, 1]]
+    a, b = np.minimum(a, b), np.maximum(a, b)
+    a, b = a[a != b], b[a != b]
+    part_a = np.searchsorted(bounds, a, side="right") - 1
+    part_b = np.searchsorted(bounds, b, side="right") - 1
+    blocks: dict[tuple[int, int], I64] = {}
+    for pa, pb in set(zip(part_a.tolist(), part_b.tolist(), strict=True)):
+        chosen = (part_a == pa) & (part_b == pb)
+        blocks[(pa, pb)] = np.stack((a[chosen], b[chosen]), axis=1)
+    return blocks
+
+
+def _judge_block(
+    config: DetectorConfig,
+    pairs: list[I64],
+    first: tuple[Tokens, U32, I64],
+    second: tuple[Tokens, U32, I64],
+    offsets: tuple[int, int],
+) -> list[Found]:
+    """Filter and re-rank one block of candidate pairs with both partitions at hand."""
+    pairs_here = np.unique(np.concatenate(pairs), axis=0)
+    same = offsets[0] == offsets[1]
+    parts = [first] if same else [first, second]
+    tokens = Tokens.join([p[0] for p in parts])
+    signatures = np.concatenate([p[1] for p in parts])
+    sizes = np.concatenate([p[2] for p in parts])
+    base = np.array([offsets[0]] if same else [offsets[0], offsets[1]])
+    lengths = np.array([len(p[1]) for p in parts])
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+
+    def local(doc: I64) -> I64:
+        part = np.searchsorted(base, doc, side="right") - 1
+        return doc - base[part] + starts[part]
+
+    detector = _detector(config)
+    left, right = local(pairs_here[:, 0]), local(pairs_here[:, 1])
+    left, right = detector._overlapping(left, right, signatures, signatures.astype(np.uint8), sizes)
+    found = detector._judge_pairs(tokens, signatures, np.stack((left, right), axis=1))
+    to_global = np.concatenate([np.arange(o, o + n) for o, n in zip(base.tolist(), lengths.tolist(), strict=True)])
+    return [(int(to_global[i]), int(to_global[j]), v, s) for i, j, v, s in found]
+
+
+def find_pairs(detector: Detector, texts: Sequence[str], client: Any) -> list[Found]:
+    """The pairs of ``texts`` with a verdict, as the local engine's ``_find`` gives them."""
+    parts = _partitions(texts)
+    offsets = [offset for offset, _ in parts]
+    bounds = np.array([*offsets, len(texts)])
+    buckets = max(1, len(parts))
+    det = detector.config
+    fingerprints = client.map(_fingerprint, [det] * len(parts), [p for _, p in parts], pure=False)
+    routed = client.map(_route, [det] * len(parts), fingerprints, offsets, [buckets] * len(parts), pure=False)
+    per_bucket = [
+        client.submit(
+            _bucket_pairs, [client.submit(lambda r, k=k: r[k], r, pure=False) for r in routed], bounds, pure=False
+        )
+        for k in range(buckets)
+    ]
+    block_lists = client.gather(client.map(lambda b: sorted(b), per_bucket, pure=False))
+    blocks = sorted({block for keys in block_lists for block in keys})
+    judged = []
+    for pa, pb in blocks:
+        pieces = [
+            client.submit(lambda b, key=(pa, pb): b.get(key, np.zeros((0, 2), np.int64)), b, pure=False)
+            for b in per_bucket
+        ]
+        judged.append(
+            client.submit(
+                _judge_block, det, pieces, fingerprints[pa], fingerprints[pb], (offsets[pa], offsets[pb]), pure=False
+            )
+        )
+    found = [pair for block in client.gather(judged) for pair in block]
+    return sorted(found, key=lambda f: (f[0], f[1]))
