@@ -35,6 +35,15 @@ def _compiled() -> dict[str, Callable[..., Any]] | None:
     s16, s13 = np.uint32(16), np.uint32(13)
 
     @numba.njit(nogil=True, cache=False)
+    def token_hash(h):  # type: ignore[no-untyped-def]
+        x = h ^ (h >> s33)
+        x *= m64a
+        x ^= x >> s33
+        x *= m64b
+        x ^= x >> s33
+        return np.uint32(x >> s32)
+
+    @numba.njit(nogil=True, cache=False)
     def tokens(b, high, high_word, sentence_ends, hashes, starts, flags):  # type: ignore[no-untyped-def]
         n = len(b)
         count = 0
@@ -69,23 +78,13 @@ def _compiled() -> dict[str, Callable[..., Any]] | None:
                 h = h * base + np.uint64(c)
             else:
                 if in_word:
-                    x = h ^ (h >> s33)
-                    x *= m64a
-                    x ^= x >> s33
-                    x *= m64b
-                    x ^= x >> s33
-                    hashes[count] = np.uint32(x >> s32)
+                    hashes[count] = token_hash(h)
                     count += 1
                     in_word = False
                 if is_end:
                     seen_end = True
         if in_word:
-            x = h ^ (h >> s33)
-            x *= m64a
-            x ^= x >> s33
-            x *= m64b
-            x ^= x >> s33
-            hashes[count] = np.uint32(x >> s32)
+            hashes[count] = token_hash(h)
             count += 1
         return count
 
