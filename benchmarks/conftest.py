@@ -1,7 +1,5 @@
 """Shared fixtures: one generated corpus per session, and the reference implementations."""
 
-import re
-
 import pytest
 
 from .corpus import Corpus, news_corpus
@@ -27,12 +25,6 @@ def sample(corpus: Corpus) -> list[str]:
     by_id = dict(corpus.docs)
     rest = [text for doc_id, text in corpus.docs if doc_id not in (original, copy)]
     return [by_id[original], by_id[copy], *rest[: COMPARE_DOCS - 2]]
-
-
-def word_shingles(text: str, n: int = 5) -> list[str]:
-    """Word n-grams made in Python, the way users feed datasketch and rensa."""
-    words = re.findall(r"\w+", text.lower())
-    return [" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))]
 
 
 def megabytes(texts: list[str]) -> float:

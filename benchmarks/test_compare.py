@@ -6,11 +6,11 @@ sample must look alike, and the article and an unrelated one must not.
 
 import numpy as np
 import pytest
-from datasketch import MinHash
 
 from dedup import MinHasher
 
-from .conftest import megabytes, word_shingles
+from .conftest import megabytes
+from .references import datasketch_bulk, datasketch_update_loop, rensa_minhashes
 
 
 def check(similarity):
@@ -28,40 +28,20 @@ def test_dedup_minhasher(benchmark, sample):
 def test_datasketch_update_loop(benchmark, sample):
     benchmark.group = "text to signatures"
     benchmark.extra_info["MB"] = megabytes(sample)
-
-    def run():
-        result = []
-        for text in sample:
-            m = MinHash(num_perm=128)
-            for shingle in word_shingles(text):
-                m.update(shingle.encode("utf-8"))
-            result.append(m)
-        return result
-
-    minhashes = benchmark.pedantic(run, rounds=2, iterations=1)
+    minhashes = benchmark.pedantic(datasketch_update_loop, args=(sample,), rounds=2, iterations=1)
     check(lambda i, j: minhashes[i].jaccard(minhashes[j]))
 
 
 def test_datasketch_bulk(benchmark, sample):
     benchmark.group = "text to signatures"
     benchmark.extra_info["MB"] = megabytes(sample)
-    run = lambda: MinHash.bulk([[s.encode("utf-8") for s in word_shingles(t)] for t in sample], num_perm=128)  # noqa: E731
-    minhashes = benchmark.pedantic(run, rounds=3, iterations=1)
+    minhashes = benchmark.pedantic(datasketch_bulk, args=(sample,), rounds=3, iterations=1)
     check(lambda i, j: minhashes[i].jaccard(minhashes[j]))
 
 
 def test_rensa(benchmark, sample):
-    rensa = pytest.importorskip("rensa", reason="rensa is in the optional 'bench' extra")
+    pytest.importorskip("rensa", reason="rensa is in the optional 'bench' extra")
     benchmark.group = "text to signatures"
     benchmark.extra_info["MB"] = megabytes(sample)
-
-    def run():
-        result = []
-        for text in sample:
-            m = rensa.RMinHash(num_perm=128, seed=1)
-            m.update(word_shingles(text))
-            result.append(m)
-        return result
-
-    minhashes = benchmark(run)
+    minhashes = benchmark(rensa_minhashes, sample)
     check(lambda i, j: minhashes[i].jaccard(minhashes[j]))

@@ -9,11 +9,10 @@ import statistics
 import time
 
 import pytest
-from datasketch import MinHash
 
 from dedup import MinHasher
 
-from .conftest import word_shingles
+from .references import datasketch_bulk, rensa_minhashes
 
 ROUNDS = 7
 FLOOR_VS_DATASKETCH_BULK = 12.0  # measured 20-25x with the compiled kernels
@@ -36,21 +35,14 @@ def test_signatures_stay_faster_than_datasketch_bulk(sample):
     mh = MinHasher(num_perm=128)
     ratio = median_ratio(
         lambda: mh.signatures(sample),
-        lambda: MinHash.bulk([[s.encode("utf-8") for s in word_shingles(t)] for t in sample], num_perm=128),
+        lambda: datasketch_bulk(sample),
     )
     print(f"\ndedup MinHasher vs datasketch MinHash.bulk: {ratio:.1f}x (floor {FLOOR_VS_DATASKETCH_BULK}x)")
     assert ratio >= FLOOR_VS_DATASKETCH_BULK
 
 
 def test_signatures_stay_faster_than_rensa(sample):
-    rensa = pytest.importorskip("rensa", reason="rensa is in the optional 'bench' extra")
-
-    def reference():
-        for text in sample:
-            m = rensa.RMinHash(num_perm=128, seed=1)
-            m.update(word_shingles(text))
-            m.digest()
-
-    ratio = median_ratio(lambda: MinHasher(num_perm=128).signatures(sample), reference)
+    pytest.importorskip("rensa", reason="rensa is in the optional 'bench' extra")
+    ratio = median_ratio(lambda: MinHasher(num_perm=128).signatures(sample), lambda: rensa_minhashes(sample))
     print(f"\ndedup MinHasher vs rensa RMinHash: {ratio:.1f}x (floor {FLOOR_VS_RENSA}x)")
     assert ratio >= FLOOR_VS_RENSA

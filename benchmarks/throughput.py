@@ -15,12 +15,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from datasketch import MinHash
-
 from dedup import MinHasher, _kernels
 
-from .conftest import word_shingles
 from .corpus import news_corpus
+from .references import datasketch_bulk, datasketch_update_loop, rensa_minhashes
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
@@ -47,37 +45,17 @@ def methods(texts: list[str]) -> dict[str, Callable[[], object]]:
         finally:
             _kernels.MIN_BYTES, _kernels.MIN_SHINGLES = saved
 
-    def datasketch_loop() -> object:
-        result = []
-        for text in texts:
-            m = MinHash(num_perm=128)
-            for shingle in word_shingles(text):
-                m.update(shingle.encode("utf-8"))
-            result.append(m)
-        return result
-
     found: dict[str, Callable[[], object]] = {
         "dedup MinHasher": lambda: mh.signatures(texts),
         "dedup MinHasher, numpy only": numpy_only,
-        "datasketch MinHash.bulk (word 5-grams)": lambda: MinHash.bulk(
-            [[s.encode("utf-8") for s in word_shingles(t)] for t in texts], num_perm=128
-        ),
-        "datasketch update loop (word 5-grams)": datasketch_loop,
+        "datasketch MinHash.bulk (word 5-grams)": lambda: datasketch_bulk(texts),
+        "datasketch update loop (word 5-grams)": lambda: datasketch_update_loop(texts),
     }
     try:
-        import rensa
+        import rensa  # noqa: F401
     except ImportError:
         return found
-
-    def rensa_strings() -> object:
-        out = []
-        for text in texts:
-            m = rensa.RMinHash(num_perm=128, seed=1)
-            m.update(word_shingles(text))
-            out.append(m.digest())
-        return out
-
-    found["rensa RMinHash (word 5-grams)"] = rensa_strings
+    found["rensa RMinHash (word 5-grams)"] = lambda: rensa_minhashes(texts)
     return found
 
 

@@ -94,8 +94,6 @@ def _bucket_pairs(rows: list[tuple[U64, I64]], bounds: I64) -> dict[tuple[int, i
     docs = np.concatenate([d for _, d in rows])
     if len(keys) == 0:
         return {}
-    order = np.argsort(keys, kind="stable")
-    keys, docs = keys[order], docs[order]
     # Reuse the local pair generation: one "band" whose rows are the documents' keys here.
     local = pairs_sharing_keys(keys[:, None])
     a, b = docs[local[:, 0]], docs[local[:, 1]]

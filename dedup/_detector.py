@@ -666,7 +666,7 @@ class Detector:
         a, b = a[wanted], b[wanted]
         rough = np.count_nonzero(low_bytes[a] == low_bytes[b], axis=1) / low_bytes.shape[1]
         maybe = np.flatnonzero(self._overlap(rough, sizes[a], sizes[b]) >= gate)
-        estimate = np.mean(signatures[a[maybe]] == signatures[b[maybe]], axis=1)
+        estimate = MinHasher.jaccard_many(signatures, a[maybe], b[maybe])
         keep = np.zeros(len(a), dtype=bool)
         keep[maybe[self._overlap(estimate, sizes[a[maybe]], sizes[b[maybe]]) >= gate]] = True
         return a[keep], b[keep]
@@ -678,7 +678,7 @@ class Detector:
             part = pairs[chunk : chunk + _PAIRS_PER_RERANK]
             docs, local = np.unique(part, return_inverse=True)
             local = local.reshape(part.shape)
-            estimates = np.mean(signatures[part[:, 0]] == signatures[part[:, 1]], axis=1)
+            estimates = MinHasher.jaccard_many(signatures, part[:, 0], part[:, 1])
             profiles = Profiles(tokens.subset(docs), self.config)
             for i, j, verdict, scores in self._rerank(profiles, local[:, 0], local[:, 1], estimates):
                 found.append((int(docs[i]), int(docs[j]), verdict, scores))
