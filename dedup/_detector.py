@@ -34,6 +34,7 @@ from ._lsh import band_keys, pairs_sharing_keys
 from ._memory import Documents, MemoryStore, Store
 from ._minhash import MinHasher, batches, check_texts
 from ._rerank import Profiles, Scores
+from ._shingle import distinct
 from ._source import Evidence, check_timestamp, original_of, wire_dateline
 from ._tokenize import I64, U8, Tokens, tokenize
 from ._verdict import RANK, Verdict, decide
@@ -758,6 +759,5 @@ class Detector:
     @staticmethod
     def _distinct_counts(hashes: U32, bounds: I64) -> I64:
         doc = np.repeat(np.arange(len(bounds) - 1, dtype=np.uint64), np.diff(bounds))
-        keys = np.sort((doc << np.uint64(32)) | hashes.astype(np.uint64))
-        first = np.concatenate((np.ones(min(len(keys), 1), dtype=bool), keys[1:] != keys[:-1]))
-        return np.bincount((keys[first] >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
+        keys = distinct((doc << np.uint64(32)) | hashes.astype(np.uint64))
+        return np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
