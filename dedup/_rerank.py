@@ -35,7 +35,7 @@ from . import _kernels
 from ._config import DetectorConfig
 from ._hashing import U32
 from ._rarity import F32, idf
-from ._shingle import distinct, doc_index, ngrams, select, shingles
+from ._shingle import codes, doc_index, ngrams, select, shingles
 from ._tokenize import CHROME, I64, Tokens, is_stopword
 
 F64 = npt.NDArray[np.float64]
@@ -93,19 +93,10 @@ class Scores:
         return {k: round(v, 4) for k, v in asdict(self).items()}
 
 
-def _incidence(
-    hashes: U32, bounds: I64, weights: F32 | None = None, vocabulary: U32 | None = None
-) -> tuple[sparse.csr_matrix, U32]:
-    """Documents x distinct hashes matrix of counts (or summed weights), and the hashes.
-
-    The columns are the distinct ``hashes``, or the distinct values of ``vocabulary``
-    (which must hold every hash) for matrices that share their columns.
-    """
-    terms = distinct(hashes if vocabulary is None else vocabulary)
-    columns = np.searchsorted(terms, hashes)
-    values = np.ones(len(hashes), dtype=np.float64) if weights is None else weights.astype(np.float64)
-    matrix = sparse.csr_matrix((values, (doc_index(bounds), columns)), shape=(len(bounds) - 1, len(terms)))
-    return matrix, terms
+def _incidence(columns: I64, bounds: I64, n_columns: int) -> sparse.csr_matrix:
+    """Documents x columns matrix counting each document's elements in each column."""
+    values = np.ones(len(columns), dtype=np.float64)
+    return sparse.csr_matrix((values, (doc_index(bounds), columns)), shape=(len(bounds) - 1, n_columns))
 
 
 def _binary(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -191,9 +182,10 @@ class Profiles:
         self.content, self.content_bounds = select(tokens.hashes, tokens.bounds, content_mask)
         self.content_idf = idf(tokens.hashes, tokens.flags)[content_mask]
 
-        counts, vocabulary = _incidence(self.content, self.content_bounds)
+        vocabulary, columns = codes(self.content)
+        counts = _incidence(columns, self.content_bounds, len(vocabulary))
         column_idf = np.zeros(len(vocabulary))
-        column_idf[np.searchsorted(vocabulary, self.content)] = self.content_idf
+        column_idf[columns] = self.content_idf
         weighted = counts @ sparse.diags(column_idf)
         # Texts of stop words alone have no columns, which scikit-learn refuses to normalise.
         self.tfidf = normalize(weighted, norm="l2") if weighted.shape[1] else weighted
@@ -201,16 +193,19 @@ class Profiles:
         self.vocab_idf = self.vocab @ sparse.diags(column_idf)
         self.vocab_mass = np.asarray(self.vocab_idf.sum(axis=1)).ravel()
 
-        self.shingles = _binary(_incidence(*shingles(tokens.article(), config.ngram, config.stopwords))[0])
+        sets, set_bounds = shingles(tokens.article(), config.ngram, config.stopwords)
+        distinct_sets, columns = codes(sets)
+        self.shingles = _binary(_incidence(columns, set_bounds, len(distinct_sets)))
         self.shingle_count = np.diff(self.shingles.indptr).astype(np.float64)
         # A copy's n-grams outside chrome are looked for anywhere in the other text, so that
         # a passage that one copy shows as chrome and the other does not still counts.
         n = config.containment_ngram
         grams, gram_bounds = ngrams(*select(tokens.hashes, tokens.bounds, article), n)
         every_gram, every_bound = ngrams(tokens.hashes, tokens.bounds, n)
-        columns = np.concatenate((grams, every_gram))  # n-grams across removed chrome are new
-        self.grams = _binary(_incidence(grams, gram_bounds, vocabulary=columns)[0])
-        self.every_gram = _binary(_incidence(every_gram, every_bound, vocabulary=columns)[0])
+        # One set of columns for both, where n-grams across removed chrome are new ones.
+        distinct_grams, columns = codes(np.concatenate((grams, every_gram)))
+        self.grams = _binary(_incidence(columns[: len(grams)], gram_bounds, len(distinct_grams)))
+        self.every_gram = _binary(_incidence(columns[len(grams) :], every_bound, len(distinct_grams)))
         self.gram_count = np.diff(self.grams.indptr).astype(np.float64)
 
     def __len__(self) -> int:

@@ -25,6 +25,22 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return ordered[np.concatenate((np.ones(min(len(ordered), 1), dtype=bool), ordered[1:] != ordered[:-1]))]
 
 
+def codes(values: U32) -> tuple[U32, I64]:
+    """The sorted distinct values of a ``uint32`` array and each value's index among them.
+
+    Sorts each value packed with its position into one ``uint64``, which is about twice
+    as fast as ``np.argsort`` and far faster than looking every value up with
+    ``np.searchsorted`` once the distinct values outgrow the cache.
+    """
+    packed = (values.astype(np.uint64) << np.uint64(32)) | np.arange(len(values), dtype=np.uint64)
+    packed.sort()
+    ordered = (packed >> np.uint64(32)).astype(np.uint32)
+    new = np.concatenate((np.ones(min(len(ordered), 1), dtype=bool), ordered[1:] != ordered[:-1]))
+    index = np.empty(len(values), dtype=np.int64)
+    index[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)] = np.cumsum(new) - 1
+    return ordered[new], index
+
+
 def select(hashes: U32, bounds: I64, keep: np.ndarray) -> tuple[U32, I64]:
     """Keep the elements where ``keep`` is true, with the document bounds adjusted."""
     kept = np.concatenate(([0], np.cumsum(keep))).astype(np.int64)
