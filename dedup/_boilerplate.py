@@ -16,29 +16,26 @@ answers copy a sentence from their source, they are still derived from it withou
 sentence. Chrome is what pages about different stories have in common. Pages so short
 that chrome is most of their text cannot be told from copies of it, and keep it.
 
-Lines are compared by their words (case, punctuation and spacing do not matter): all lines
-of a batch are tokenised together and each is keyed by a 64-bit hash of its token
-sequence. Chrome lines are blanked, replaced by spaces, rather than cut, so that every
-offset into a prepared text is also an offset into the text as given.
+Lines are compared by their words (case, punctuation and spacing do not matter): the texts
+of a batch are tokenised together, each token numbered with its line, and each line is
+keyed by a 64-bit hash of its token sequence; every step is an array operation over all
+lines. Chrome lines are blanked, replaced by spaces, rather than cut, so that every offset
+into a prepared text is also an offset into the text as given.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
-import numpy.typing as npt
 
-from ._hashing import fmix64, odd_constants
+from ._hashing import U64, fmix64, odd_constants
+from ._minhash import map_batches
 from ._shingle import doc_index
-from ._tokenize import tokenize
-
-_LINE = re.compile(r"[^\n]+")
+from ._tokenize import I64, Tokens, tokenize_lines
 
 
 @dataclass(frozen=True)
@@ -57,105 +54,121 @@ class Boilerplate:
     documents: int
 
 
-def line_keys(lines: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
-    """What lines are compared by: a hash of each line's words (0 for a line without words),
-    and the number of words.
-
-    Examples
-    --------
-    >>> keys, words = line_keys(["  Share. ", "SHARE", "...", "Read more"])
-    >>> bool(keys[0] == keys[1]), int(keys[2]), words.tolist()
-    (True, 0, [1, 1, 0, 2])
-    """
-    tokens = tokenize(lines)
-    words = np.diff(tokens.bounds)
-    position = np.arange(len(tokens.hashes)) - np.repeat(tokens.bounds[:-1], words)
+def _keyed_lines(tokens: Tokens, line: I64) -> tuple[I64, I64, U64, I64]:
+    """The lines with words of a tokenised batch: the document, line number, key and
+    number of words of each, in document and line order."""
+    n = len(tokens.hashes)
+    doc = doc_index(tokens.bounds)
+    starts_line = np.ones(n, dtype=bool)
+    starts_line[1:] = (line[1:] != line[:-1]) | (doc[1:] != doc[:-1])
+    first = np.flatnonzero(starts_line)
+    end = np.append(first[1:], n)
+    words = end - first
+    position = np.arange(n) - np.repeat(first, words)
     weighted = tokens.hashes.astype(np.uint64) * odd_constants(int(words.max(initial=0)), salt=6)[position]
-    sums = np.zeros(len(lines), dtype=np.uint64)
-    np.add.at(sums, doc_index(tokens.bounds), weighted)
-    keys = fmix64(sums + words.astype(np.uint64)) | np.uint64(1)  # never 0: that marks no words
-    return np.where(words > 0, keys, np.uint64(0)), words
+    total = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(weighted, dtype=np.uint64)))  # modulo 2**64
+    keys = fmix64(total[end] - total[first] + words.astype(np.uint64)) | np.uint64(1)
+    return doc[first], line[first], keys, words
 
 
-@functools.cache
-def known_chrome() -> frozenset[int]:
-    """The keys of the common chrome lines listed in ``boilerplate.txt``."""
-    lines = resources.files(__package__).joinpath("boilerplate.txt").read_text("utf-8").splitlines()
-    keys, _ = line_keys([line for line in lines if line.strip() and not line.startswith("#")])
-    return frozenset(keys.tolist()) - {0}
+def _member(values: U64, keys: Iterable[int]) -> np.ndarray:
+    """Whether each of ``values`` is one of ``keys``."""
+    wanted = np.unique(np.fromiter(keys, dtype=np.uint64))
+    found = np.minimum(np.searchsorted(wanted, values), max(len(wanted) - 1, 0))
+    return wanted[found] == values if len(wanted) else np.zeros(len(values), dtype=bool)
 
 
 class Lines:
-    """The lines of a batch of texts, by key.
+    """The lines of a batch of texts, by key: the lines with words, as arrays.
 
     Examples
     --------
-    >>> lines = Lines(["Troops left.\\nShare.", "Rain fell.\\nSHARE"])
+    >>> lines = Lines(["Troops left.\\nShare.", "Rain fell.\\n\\n  SHARE "])
+    >>> lines.doc.tolist(), lines.line.tolist(), lines.words.tolist()
+    ([0, 0, 1, 1], [0, 1, 0, 2], [2, 1, 2, 1])
+    >>> bool(lines.key[1] == lines.key[3])
+    True
     >>> texts, stripped = lines.blank(known_chrome())
-    >>> texts[0], stripped
-    ('Troops left.\\n      ', (Boilerplate(line='Share.', documents=2),))
+    >>> texts[1], stripped
+    ('Rain fell.\\n\\n        ', (Boilerplate(line='Share.', documents=2),))
     """
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
-        spans = [[(m.start(), m.end()) for m in _LINE.finditer(text)] for text in texts]
-        keys, words = line_keys([text[a:b] for text, doc in zip(texts, spans, strict=True) for a, b in doc])
-        cuts = np.cumsum([0] + [len(doc) for doc in spans])
-        self.lines = [
-            [(a, b, key, n) for (a, b), key, n in zip(doc, keys[lo:hi].tolist(), words[lo:hi].tolist(), strict=True)]
-            for doc, lo, hi in zip(spans, cuts[:-1], cuts[1:], strict=True)
-        ]
-        self.keys = [{key for _, _, key, _ in doc if key} for doc in self.lines]
+        parts = map_batches(lambda batch: (len(batch), _keyed_lines(*tokenize_lines(batch))), texts)
+        first_doc = np.cumsum([0] + [size for size, _ in parts])
+        self.doc = np.concatenate([lines[0] + base for (_, lines), base in zip(parts, first_doc[:-1], strict=True)])
+        self.line, self.key, self.words = (np.concatenate([lines[k] for _, lines in parts]) for k in (1, 2, 3))
+        # Each (key, document) once, sorted by key: who holds each line.
+        order = np.lexsort((self.doc, self.key))
+        key, doc = self.key[order], self.doc[order]
+        new = np.ones(len(key), dtype=bool)
+        new[1:] = (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])
+        self._holder_key, self._holder = key[new], doc[new]
 
     def recurring(self, min_docs: int, max_share: float) -> set[int]:
         """Keys of the lines in ``min_docs`` documents or more, most of which have text of their own.
 
         These are chrome unless :meth:`held_by_copies` finds them shared by derived documents.
         """
-        counts = Counter(key for keys in self.keys for key in keys)
-        recurring = {key for key, n in counts.items() if n >= min_docs}
-        own_text = [
-            sum(n for _, _, key, n in doc if key in recurring) <= max_share * sum(n for _, _, _, n in doc)
-            for doc in self.lines
-        ]
-        holders = self._holders(recurring)
-        return {key for key, docs in holders.items() if 2 * sum(own_text[d] for d in docs) > len(docs)}
+        starts, holders = self._per_key()
+        often = np.repeat(holders >= min_docs, holders)
+        in_recurring = _member(self.key, self._holder_key[often].tolist())
+        n_docs = len(self.texts)
+        words = np.bincount(self.doc, weights=self.words, minlength=n_docs)
+        recurring_words = np.bincount(self.doc, weights=self.words * in_recurring, minlength=n_docs)
+        own_text = recurring_words <= max_share * words
+        with_own_text = np.add.reduceat(own_text[self._holder].astype(np.int64), starts) if len(starts) else starts
+        keep = (holders >= min_docs) & (2 * with_own_text > holders)
+        return set(self._holder_key[starts[keep]].tolist())
 
     def held_by_copies(self, keys: set[int], linked: Iterable[tuple[int, int]]) -> set[int]:
         """The ``keys`` at least half of whose documents are in a pair of ``linked`` documents with another."""
-        partners: dict[int, set[int]] = {}
+        linked = list(linked)
+        involved = {d for pair in linked for d in pair}
+        held = np.flatnonzero(_member(self._holder_key, keys) & np.isin(self._holder, list(involved)))
+        keys_of: dict[int, set[int]] = {d: set() for d in involved}
+        for key, doc in zip(self._holder_key[held].tolist(), self._holder[held].tolist(), strict=True):
+            keys_of[doc].add(key)
+        supported: dict[int, set[int]] = {}
         for i, j in linked:
-            partners.setdefault(i, set()).add(j)
-            partners.setdefault(j, set()).add(i)
-        holders = self._holders(keys)
-        return {
-            key
-            for key, docs in holders.items()
-            if 2 * sum(1 for d in docs if partners.get(d, set()) & docs) >= len(docs)
-        }
-
-    def _holders(self, keys: set[int]) -> dict[int, set[int]]:
-        holders: dict[int, set[int]] = {key: set() for key in keys}
-        for i, doc_keys in enumerate(self.keys):
-            for key in doc_keys & keys:
-                holders[key].add(i)
-        return holders
+            for key in keys_of[i] & keys_of[j]:
+                supported.setdefault(key, set()).update((i, j))
+        starts, holders = self._per_key()
+        count = dict(zip(self._holder_key[starts].tolist(), holders.tolist(), strict=True))
+        return {key for key, docs in supported.items() if 2 * len(docs) >= count[key]}
 
     def blank(self, chrome: frozenset[int] | set[int]) -> tuple[list[str], tuple[Boilerplate, ...]]:
         """The texts with the ``chrome`` lines blanked, and what was stripped (most frequent first)."""
-        blanked: list[str] = []
+        blanked = list(self.texts)
+        hits = np.flatnonzero(_member(self.key, chrome))
+        by_doc: dict[int, list[int]] = {}
         first_seen: dict[int, str] = {}
-        counts: Counter[int] = Counter()
-        for text, doc, keys in zip(self.texts, self.lines, self.keys, strict=True):
-            pieces, done = [], 0
-            for start, end, key, _ in doc:
-                if key in chrome:
-                    first_seen.setdefault(key, text[start:end].strip())
-                    pieces += [text[done:start], " " * (end - start)]
-                    done = end
-            blanked.append("".join(pieces) + text[done:])
-            counts.update(keys & chrome)
-        stripped = sorted(
-            (Boilerplate(first_seen[k], n) for k, n in counts.items()), key=lambda b: (-b.documents, b.line)
-        )
-        return blanked, tuple(stripped)
+        rows = zip(self.doc[hits].tolist(), self.line[hits].tolist(), self.key[hits].tolist(), strict=True)
+        for doc, line, key in rows:
+            by_doc.setdefault(doc, []).append(line)
+            if key not in first_seen:
+                first_seen[key] = self.texts[doc].split("\n")[line].strip()
+        for doc, numbers in by_doc.items():
+            lines = blanked[doc].split("\n")
+            for line in numbers:
+                lines[line] = " " * len(lines[line])
+            blanked[doc] = "\n".join(lines)
+        stripped = _member(self._holder_key, chrome)
+        keys, documents = np.unique(self._holder_key[stripped], return_counts=True)
+        boilerplate = (Boilerplate(first_seen[k], n) for k, n in zip(keys.tolist(), documents.tolist(), strict=True))
+        return blanked, tuple(sorted(boilerplate, key=lambda b: (-b.documents, b.line)))
+
+    def _per_key(self) -> tuple[I64, I64]:
+        """Where each key's holders start in the holder arrays, and how many documents hold it."""
+        new = np.ones(len(self._holder_key), dtype=bool)
+        new[1:] = self._holder_key[1:] != self._holder_key[:-1]
+        starts = np.flatnonzero(new)
+        return starts, np.diff(np.append(starts, len(new)))
+
+
+@functools.cache
+def known_chrome() -> frozenset[int]:
+    """The keys of the common chrome lines listed in ``boilerplate.txt``."""
+    lines = resources.files(__package__).joinpath("boilerplate.txt").read_text("utf-8").splitlines()
+    return frozenset(Lines([line for line in lines if line.strip() and not line.startswith("#")]).key.tolist())

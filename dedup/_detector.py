@@ -17,7 +17,6 @@ import math
 import os
 import threading
 from collections.abc import Callable, Collection, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -32,7 +31,7 @@ from ._groups import Group, Link, star_groups
 from ._hashing import U32, U64
 from ._lsh import band_keys, pairs_sharing_keys
 from ._memory import Documents, MemoryStore, Store
-from ._minhash import MinHasher, batches, check_texts
+from ._minhash import MinHasher, check_texts, map_batches
 from ._rerank import Profiles, Scores
 from ._shingle import distinct
 from ._source import Evidence, check_timestamp, original_of, wire_dateline
@@ -126,8 +125,6 @@ def _check_time(name: str, value: object) -> None:
 
 #: Where a batch scan finds its pairs: in this process, or on a Dask cluster.
 ENGINES = ("local", "dask")
-#: Threads that compute signatures in a batch scan.
-WORKERS = min(2, os.cpu_count() or 1)
 _PAIRS_PER_RERANK = 50_000  # candidate pairs whose documents are profiled together
 
 #: A pair of documents with a verdict: ``(i, j, verdict, scores)``, positions in a batch.
@@ -747,12 +744,7 @@ class Detector:
             hashes, bounds = self.minhasher.shingles(tokens.article())
             return tokens, self.minhasher.sign(hashes, bounds), self._distinct_counts(hashes, bounds)
 
-        chunks = list(batches(texts))
-        if len(chunks) > 1 and WORKERS > 1:
-            with ThreadPoolExecutor(WORKERS) as pool:  # numpy releases the GIL in the heavy steps
-                done = list(pool.map(batch, chunks))
-        else:
-            done = [batch(chunk) for chunk in chunks] or [batch([])]
+        done = map_batches(batch, texts) or [batch([])]
         tokens = Tokens.join([d[0] for d in done])
         return tokens, np.concatenate([d[1] for d in done]), np.concatenate([d[2] for d in done])
 

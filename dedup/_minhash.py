@@ -9,8 +9,10 @@ signatures are bit-identical to ``datasketch.MinHash(scheme="affine32", hashfunc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
 EMPTY = np.uint32(0xFFFFFFFF)  # the value of every slot of an empty set's signature
 _SHINGLES_PER_BLOCK = 8192  # bounds the (shingles x permutations) work array to ~4 MB
 _CHARS_PER_BATCH = 1 << 20  # texts are tokenised together up to this many characters
+#: Threads that the batches of a large batch of texts are spread over.
+WORKERS = min(2, os.cpu_count() or 1)
+
+T = TypeVar("T")
 
 
 def check_texts(texts: object) -> None:
@@ -50,6 +56,16 @@ def batches(texts: Iterable[str], chars: int = _CHARS_PER_BATCH) -> Iterator[lis
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def map_batches(work: Callable[[list[str]], T], texts: Iterable[str]) -> list[T]:
+    """``work`` done on each of the :func:`batches` of ``texts``, on :data:`WORKERS` threads
+    when there are several (numpy and the kernels release the GIL in the heavy steps)."""
+    chunks = list(batches(texts))
+    if len(chunks) > 1 and WORKERS > 1:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            return list(pool.map(work, chunks))
+    return [work(chunk) for chunk in chunks]
 
 
 def affine32_signatures(hashes: U32, bounds: I64, a: U32, b: U32) -> U32:

@@ -34,7 +34,7 @@ from sklearn.preprocessing import normalize
 from . import _kernels
 from ._config import DetectorConfig
 from ._hashing import U32
-from ._rarity import F32, idf
+from ._rarity import idf
 from ._shingle import codes, doc_index, ngrams, select, shingles
 from ._tokenize import CHROME, I64, Tokens, is_stopword
 

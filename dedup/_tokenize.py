@@ -267,14 +267,14 @@ def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64) -> tuple[U
     return hashes, starts, flags
 
 
-def _tokenize_buffer(buf: bytes, doc_offsets: I64, chrome: bool) -> tuple[Tokens, I64]:
+def _tokenize_buffer(buf: bytes, doc_offsets: I64, chrome: bool) -> tuple[Tokens, I64, I64]:
     """Tokenise a buffer of NFKC-normalised UTF-8 text holding documents at ``doc_offsets``.
 
     ``doc_offsets`` has one entry per document (its first byte) plus the buffer length;
     documents are separated by a line break. Returns the tokens, with the page chrome
-    flagged if ``chrome``, and the positions of characters that folding in place gets
+    flagged if ``chrome``, the positions of characters that folding in place gets
     wrong (see :func:`_non_ascii`; their documents need :func:`normalize` before
-    tokenising).
+    tokenising), and the offset of each token in the buffer.
     """
     b = np.frombuffer(buf, dtype=np.uint8)
     if buf.isascii():
@@ -291,7 +291,23 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64, chrome: bool) -> tuple[Tokens
     if chrome:
         raw = np.frombuffer(buf, dtype=np.uint8)  # before case folding: capitals are a cue
         flags |= _chrome.chrome_tokens(raw, starts, hashes, (flags & SENTENCE_START) > 0, bounds) * CHROME
-    return Tokens(hashes, bounds, flags), irregular
+    return Tokens(hashes, bounds, flags), irregular, starts
+
+
+def _tokenize(texts: Sequence[str], chrome: bool) -> tuple[Tokens, bytes, I64, I64]:
+    """The tokens of texts, and the buffer they were found in: its bytes, the offset of
+    each document (and the end), and the offset of each token."""
+    encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
+    buf, offsets = _join(encoded)
+    tokens, irregular, starts = _tokenize_buffer(buf, offsets, chrome)
+    if len(irregular):
+        # Rare characters (such as U+1E9E, capital sharp s) whose folding changes length,
+        # and marks that a folded character composes with.
+        for doc in np.unique(np.searchsorted(offsets, irregular, side="right") - 1).tolist():
+            encoded[doc] = normalize(texts[doc]).encode("utf-8", "surrogatepass")
+        buf, offsets = _join(encoded)
+        tokens, _, starts = _tokenize_buffer(buf, offsets, chrome)
+    return tokens, buf, offsets, starts
 
 
 def tokenize(texts: Sequence[str], *, chrome: bool = False) -> Tokens:
@@ -307,16 +323,26 @@ def tokenize(texts: Sequence[str], *, chrome: bool = False) -> Tokens:
     >>> len(t), (t.doc(0) == t.doc(1)).all()
     (2, np.True_)
     """
-    encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
-    tokens, irregular = _tokenize_buffer(*_join(encoded), chrome)
-    if len(irregular):
-        # Rare characters (such as U+1E9E, capital sharp s) whose folding changes length,
-        # and marks that a folded character composes with.
-        _, offsets = _join(encoded)
-        for doc in np.unique(np.searchsorted(offsets, irregular, side="right") - 1).tolist():
-            encoded[doc] = normalize(texts[doc]).encode("utf-8", "surrogatepass")
-        tokens, _ = _tokenize_buffer(*_join(encoded), chrome)
-    return tokens
+    return _tokenize(texts, chrome)[0]
+
+
+def tokenize_lines(texts: Sequence[str]) -> tuple[Tokens, I64]:
+    """Tokenise a batch of texts, and number the line of each token within its text.
+
+    Lines are numbered from 0 as ``text.split("\\n")`` numbers them: normalisation
+    neither makes nor removes line breaks.
+
+    Examples
+    --------
+    >>> tokens, line = tokenize_lines(["one\\n\\ntwo three", "four"])
+    >>> line.tolist()
+    [0, 2, 2, 0]
+    """
+    tokens, buf, offsets, starts = _tokenize(texts, chrome=False)
+    breaks = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == ord("\n"))
+    # Line breaks before each token, less those before its document (separators included).
+    before_doc = np.searchsorted(breaks, offsets[:-1])
+    return tokens, np.searchsorted(breaks, starts) - np.repeat(before_doc, np.diff(tokens.bounds))
 
 
 def hash_words(words: Sequence[str]) -> U32:

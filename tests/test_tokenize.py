@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import normalize
-from dedup._tokenize import NUMERIC, SENTENCE_START, tokenize
+from dedup._tokenize import NUMERIC, SENTENCE_START, tokenize, tokenize_lines
 
 
 def reference_tokens(text: str) -> list[str]:
@@ -107,3 +107,16 @@ def test_a_mark_that_composes_with_a_folded_character_tokenises_like_the_normal_
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
 def test_any_text_tokenises_like_its_normal_form(text):
     np.testing.assert_array_equal(tokenize([text]).hashes, tokenize([normalize(text)]).hashes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), max_size=4))
+def test_each_token_knows_its_line(texts):
+    tokens, line = tokenize_lines(texts)
+    for i, text in enumerate(texts):
+        lo, hi = tokens.bounds[i], tokens.bounds[i + 1]
+        pieces = text.split("\n")
+        by_line = tokenize(pieces)
+        expected_line = np.repeat(np.arange(len(pieces)), np.diff(by_line.bounds))
+        np.testing.assert_array_equal(tokens.hashes[lo:hi], by_line.hashes)
+        np.testing.assert_array_equal(line[lo:hi], expected_line)
