@@ -31,7 +31,7 @@ from ._groups import Group, Link, star_groups
 from ._hashing import U32, U64
 from ._lsh import band_keys, pairs_sharing_keys
 from ._memory import Documents, MemoryStore, Store
-from ._minhash import MinHasher, check_texts, map_batches
+from ._minhash import MinHasher, agreements, check_texts, map_batches
 from ._rerank import Profiles, Scores
 from ._shingle import distinct
 from ._source import Evidence, check_timestamp, original_of, wire_dateline
@@ -610,7 +610,7 @@ class Detector:
         """The fingerprints of a batch, and its pairs with a verdict: ``(i, j, verdict, scores)``, ``i < j``."""
         if before is None:
             tokens, signatures, sizes = prints = self._fingerprint(texts)
-            changed = np.ones(len(texts), dtype=bool)
+            changed = None
             found: list[Found] = []
         else:
             # Only the documents whose text changed since ``before`` are fingerprinted and
@@ -624,10 +624,9 @@ class Detector:
         low_bytes = signatures.astype(np.uint8)
 
         def overlapping(a: I64, b: I64) -> tuple[I64, I64]:
-            wanted = changed[a] | changed[b]
-            return self._overlapping(a[wanted], b[wanted], signatures, low_bytes, sizes)
+            return self._overlapping(a, b, signatures, low_bytes, sizes)
 
-        pairs = pairs_sharing_keys(self._keys(signatures), keep=overlapping)
+        pairs = pairs_sharing_keys(self._keys(signatures), keep=overlapping, among=changed)
         found += self._judge_pairs(tokens, signatures, pairs)
         return prints, sorted(found, key=lambda f: (f[0], f[1]))
 
@@ -662,7 +661,7 @@ class Detector:
         gate = self.config.candidate_overlap
         wanted = (sizes[a] > 0) & (sizes[b] > 0)
         a, b = a[wanted], b[wanted]
-        rough = np.count_nonzero(low_bytes[a] == low_bytes[b], axis=1) / low_bytes.shape[1]
+        rough = agreements(low_bytes, a, b) / low_bytes.shape[1]
         maybe = np.flatnonzero(self._overlap(rough, sizes[a], sizes[b]) >= gate)
         estimate = MinHasher.jaccard_many(signatures, a[maybe], b[maybe])
         keep = np.zeros(len(a), dtype=bool)

@@ -14,11 +14,12 @@ from typing import Any
 
 import numpy as np
 
-#: Bytes of text (tokeniser), shingles (signatures) or cells (alignment) from which a
-#: kernel is used.
+#: Bytes of text (tokeniser), shingles (signatures), cells (alignment) or pairs of rows
+#: (agreements) from which a kernel is used.
 MIN_BYTES = 1 << 18
 MIN_SHINGLES = 1 << 15
 MIN_CELLS = 1 << 12
+MIN_PAIRS = 1 << 16
 
 
 @functools.cache
@@ -128,7 +129,16 @@ def _compiled() -> dict[str, Callable[..., Any]] | None:
                 table[k, :] = best
                 k += 1
 
-    return {"tokens": tokens, "affine32": affine32, "lcs_rows": lcs_rows}
+    @numba.njit(nogil=True, cache=False)
+    def agreements(values, left, right, out):  # type: ignore[no-untyped-def]
+        for k in range(len(left)):
+            x, y = values[left[k]], values[right[k]]
+            count = 0
+            for j in range(len(x)):
+                count += x[j] == y[j]
+            out[k] = count
+
+    return {"tokens": tokens, "affine32": affine32, "lcs_rows": lcs_rows, "agreements": agreements}
 
 
 def available() -> bool:
@@ -162,3 +172,12 @@ def lcs_rows(a: Any, weights_a: Any, b: Any, rows: Any) -> Any:
     table = np.zeros((len(rows), len(b) + 1), dtype=np.int64)
     kernels["lcs_rows"](a, weights_a.astype(np.int64), b, rows, table)
     return table
+
+
+def agreements(values: Any, left: Any, right: Any) -> Any:
+    """How many entries rows ``left[k]`` and ``right[k]`` of ``values`` have in common (see ``_minhash``)."""
+    kernels = _compiled()
+    assert kernels is not None
+    out = np.empty(len(left), dtype=np.int64)
+    kernels["agreements"](values, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64), out)
+    return out

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from ._config import check_int
 from ._hashing import U32, U64, fmix64, odd_constants
 from ._shingle import distinct
-from ._tokenize import I64
+from ._tokenize import I64, Bools
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
@@ -37,14 +37,19 @@ def band_keys(signatures: U32, bands: int, rows: int) -> U64:
 _PAIRS_PER_CHUNK = 1 << 18  # bounds the memory of candidate generation in a batch
 
 
-def _bucket_pairs(column: U64) -> Iterator[tuple[I64, I64]]:
-    """Pairs ``(i, j)``, ``i < j``, of rows with equal keys in one band, in chunks."""
+def _bucket_pairs(column: U64, among: Bools | None) -> Iterator[tuple[I64, I64]]:
+    """Pairs ``(i, j)``, ``i < j``, of rows with equal keys in one band, in chunks.
+
+    With ``among``, only the buckets holding a row where it is true are paired.
+    """
     order = np.argsort(column, kind="stable")
     ordered = column[order]
     starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
     sizes = np.diff(np.append(starts, len(column)))
     # Element p of a bucket pairs with every later element of the same bucket.
     partners = np.repeat(starts + sizes, sizes) - np.arange(len(column)) - 1
+    if among is not None and len(starts):
+        partners[~np.repeat(np.add.reduceat(among[order], starts) > 0, sizes)] = 0
     total = np.cumsum(partners)
     if len(total) == 0 or total[-1] == 0:
         return
@@ -57,17 +62,24 @@ def _bucket_pairs(column: U64) -> Iterator[tuple[I64, I64]]:
         yield np.minimum(a, b), np.maximum(a, b)
 
 
-def pairs_sharing_keys(keys: U64, keep: Callable[[I64, I64], tuple[I64, I64]] | None = None) -> I64:
+def pairs_sharing_keys(
+    keys: U64, keep: Callable[[I64, I64], tuple[I64, I64]] | None = None, among: Bools | None = None
+) -> I64:
     """All pairs ``(i, j)``, ``i < j``, of rows of ``keys`` that share at least one key.
 
     ``keep(i, j)``, if given, filters the pairs of each band as they are generated and
     returns the ``(i, j)`` it keeps, which bounds the memory a low-threshold banding needs.
+    ``among``, if given, limits the pairs to those with a row where it is true, at a cost
+    that grows with the buckets of those rows rather than with all collisions.
     Returns an array of shape ``(n_pairs, 2)`` sorted by ``i`` then ``j``.
     """
     n, bands = keys.shape
     codes = []
     for band in range(bands):
-        for a, b in _bucket_pairs(keys[:, band]):
+        for a, b in _bucket_pairs(keys[:, band], among):
+            if among is not None:
+                wanted = among[a] | among[b]
+                a, b = a[wanted], b[wanted]
             if keep is not None:
                 a, b = keep(a, b)
             codes.append(distinct(a * n + b))

@@ -68,6 +68,17 @@ def map_batches(work: Callable[[list[str]], T], texts: Iterable[str]) -> list[T]
     return [work(chunk) for chunk in chunks]
 
 
+def agreements(values: np.ndarray, left: Sequence[int] | I64, right: Sequence[int] | I64) -> I64:
+    """How many positions rows ``left[k]`` and ``right[k]`` of a 2-d array agree at, for each ``k``.
+
+    The compiled kernel reads the two rows of each pair in place: numpy first gathers
+    them into new arrays, which costs several times more on the random rows of a batch.
+    """
+    if _kernels.available() and len(left) >= _kernels.MIN_PAIRS:
+        return _kernels.agreements(values, left, right)
+    return np.count_nonzero(values[left] == values[right], axis=1)
+
+
 def affine32_signatures(hashes: U32, bounds: I64, a: U32, b: U32) -> U32:
     """Signatures (one row per document) of the shingle hashes split at ``bounds``.
 
@@ -200,4 +211,4 @@ class MinHasher:
     @staticmethod
     def jaccard_many(signatures: U32, left: Sequence[int] | I64, right: Sequence[int] | I64) -> npt.NDArray[np.float64]:
         """Jaccard estimates for the pairs of rows ``(left[i], right[i])``."""
-        return np.mean(signatures[left] == signatures[right], axis=1)
+        return agreements(signatures, left, right) / max(signatures.shape[1], 1)

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import _kernels
-from dedup._minhash import MinHasher, affine32_signatures
+from dedup._minhash import MinHasher, affine32_signatures, agreements
 from dedup._rerank import _lcs_rows
 from dedup._tokenize import _join, _non_ascii, _token_arrays, nfkc
 
@@ -61,3 +61,12 @@ def test_alignment_kernel_equals_numpy(a, b):
         np.testing.assert_array_equal(_lcs_rows(a, weights, b, rows), expected)
     finally:
         _kernels.MIN_CELLS = saved
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 300), st.sampled_from([np.uint8, np.uint32]), st.integers(0, 2**32 - 1))
+def test_agreement_kernel_equals_numpy(n_rows, width, dtype, seed):
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, 4, size=(n_rows, width)).astype(dtype)  # few values: many agreements
+    left, right = rng.integers(0, n_rows, size=(2, 100))
+    np.testing.assert_array_equal(_kernels.agreements(values, left, right), agreements(values, left, right))

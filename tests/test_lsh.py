@@ -67,3 +67,12 @@ def test_keep_filters_pairs_as_they_are_generated():
     keys = band_keys(rng.integers(0, 3, (100, 4)).astype(np.uint32), 2, 2)
     kept = pairs_sharing_keys(keys, keep=lambda a, b: (a[(a + b) % 2 == 0], b[(a + b) % 2 == 0]))
     assert set(map(tuple, kept.tolist())) == {p for p in brute_force_pairs(keys) if sum(p) % 2 == 0}
+
+
+def test_pairs_among_some_rows_are_the_pairs_that_involve_them():
+    rng = np.random.default_rng(4)
+    keys = band_keys(rng.integers(0, 5, (150, 6)).astype(np.uint32), 3, 2)
+    for share in (0.0, 0.05, 0.5, 1.0):
+        among = rng.random(150) < share
+        found = pairs_sharing_keys(keys, among=among)
+        assert set(map(tuple, found.tolist())) == {(i, j) for i, j in brute_force_pairs(keys) if among[i] or among[j]}
