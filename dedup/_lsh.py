@@ -24,14 +24,18 @@ from ._tokenize import I64, Bools
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
 _MIN_TAIL = 1024  # slots kept in the unsorted tail before the keys are sorted again
+_ROWS_PER_BLOCK = 2048  # signatures turned into band keys at a time
 
 
 def band_keys(signatures: U32, bands: int, rows: int) -> U64:
     """Band keys, shape ``(n, bands)``, of signatures of shape ``(n, num_perm)``."""
     n = signatures.shape[0]
-    values = signatures[:, : bands * rows].reshape(n, bands, rows).astype(np.uint64)
-    mixed = (values * _ROW_WEIGHTS[:rows]).sum(axis=2, dtype=np.uint64) + _BAND_SALTS[:bands]
-    return fmix64(mixed)
+    keys = np.empty((n, bands), dtype=np.uint64)
+    for lo in range(0, n, _ROWS_PER_BLOCK):  # 64-bit temporaries of a block stay in the cache
+        values = signatures[lo : lo + _ROWS_PER_BLOCK, : bands * rows].reshape(-1, bands, rows).astype(np.uint64)
+        mixed = (values * _ROW_WEIGHTS[:rows]).sum(axis=2, dtype=np.uint64) + _BAND_SALTS[:bands]
+        keys[lo : lo + _ROWS_PER_BLOCK] = fmix64(mixed)
+    return keys
 
 
 _PAIRS_PER_CHUNK = 1 << 18  # bounds the memory of candidate generation in a batch

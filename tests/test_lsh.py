@@ -76,3 +76,11 @@ def test_pairs_among_some_rows_are_the_pairs_that_involve_them():
         among = rng.random(150) < share
         found = pairs_sharing_keys(keys, among=among)
         assert set(map(tuple, found.tolist())) == {(i, j) for i, j in brute_force_pairs(keys) if among[i] or among[j]}
+
+
+def test_band_keys_do_not_depend_on_the_block_size(monkeypatch):
+    signatures = np.random.default_rng(5).integers(0, 2**32, (50, 12)).astype(np.uint32)
+    expected = band_keys(signatures, 6, 2)
+    monkeypatch.setattr("dedup._lsh._ROWS_PER_BLOCK", 7)
+    np.testing.assert_array_equal(band_keys(signatures, 6, 2), expected)
+    np.testing.assert_array_equal(band_keys(signatures[:0], 6, 2), np.zeros((0, 6), dtype=np.uint64))
