@@ -71,7 +71,7 @@ def _keyed_lines(tokens: Tokens, line: I64) -> tuple[I64, I64, U64, I64]:
     return doc[first], line[first], keys, words
 
 
-def _member(values: U64, keys: Iterable[int]) -> np.ndarray:
+def _member(values: U64, keys: Iterable[int] | U64) -> np.ndarray:
     """Whether each of ``values`` is one of ``keys``."""
     wanted = np.unique(np.fromiter(keys, dtype=np.uint64))
     found = np.minimum(np.searchsorted(wanted, values), max(len(wanted) - 1, 0))
@@ -95,7 +95,11 @@ class Lines:
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts
-        parts = map_batches(lambda batch: (len(batch), _keyed_lines(*tokenize_lines(batch))), texts)
+
+        def keyed(batch: list[str]) -> tuple[int, tuple[I64, I64, U64, I64]]:
+            return len(batch), _keyed_lines(*tokenize_lines(batch))
+
+        parts = map_batches(keyed, texts) or [keyed([])]
         first_doc = np.cumsum([0] + [size for size, _ in parts])
         self.doc = np.concatenate([lines[0] + base for (_, lines), base in zip(parts, first_doc[:-1], strict=True)])
         self.line, self.key, self.words = (np.concatenate([lines[k] for _, lines in parts]) for k in (1, 2, 3))
@@ -113,7 +117,7 @@ class Lines:
         """
         starts, holders = self._per_key()
         often = np.repeat(holders >= min_docs, holders)
-        in_recurring = _member(self.key, self._holder_key[often].tolist())
+        in_recurring = _member(self.key, self._holder_key[often])
         n_docs = len(self.texts)
         words = np.bincount(self.doc, weights=self.words, minlength=n_docs)
         recurring_words = np.bincount(self.doc, weights=self.words * in_recurring, minlength=n_docs)

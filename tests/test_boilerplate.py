@@ -101,3 +101,9 @@ def test_judging_again_only_the_changed_documents_gives_what_a_full_pass_gives()
         (sizes, expected_sizes),
     ):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_an_empty_batch_or_one_without_words_scans_to_nothing():
+    for docs in ([], [("a", "")], [("a", "\n\n"), ("b", "...")]):
+        result = Detector().scan(docs)
+        assert (result.pairs, result.groups, result.boilerplate) == ((), (), ())
