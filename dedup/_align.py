@@ -41,7 +41,18 @@ _ABBREVIATIONS = frozenset({
     "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
 })
 # fmt: on
-_LAST_WORD = re.compile(r"([\w.]+)$")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of word characters and dots that ends at ``end`` (at most 64 characters).
+
+    A scan back from ``end``: a regular expression anchored at the end is tried from every
+    start position in the window, several times slower on the many sentence ends of a batch.
+    """
+    start, low = end, max(0, end - 64)
+    while start > low and (text[start - 1].isalnum() or text[start - 1] in "._"):
+        start -= 1
+    return text[start:end]
 
 
 @dataclass(frozen=True)
@@ -91,8 +102,7 @@ def sentence_spans(text: str) -> I64:
     for m in _BREAK.finditer(text):
         following = m.group(1)
         if following is not None:
-            word = _LAST_WORD.search(text, max(0, m.start() - 64), m.start())
-            previous = word.group(1).casefold() if word else ""
+            previous = _word_before(text, m.start()).casefold()
             if following.islower() or previous in _ABBREVIATIONS or (len(previous) == 1 and previous.isalpha()):
                 continue
         ends.append(m.end())
@@ -169,14 +179,37 @@ class Sentences:
         matrix = sparse.csr_matrix((ones, (sentence, column.ravel())), shape=(len(pieces), len(vocabulary)))
         matrix.sum_duplicates()
         matrix.data = rarity[matrix.indices]  # a word weighs its rarity, however often it occurs
-        self.words = matrix
+        # Each sentence's distinct words and their weights, as flat arrays (one row per word).
+        self.word, self.weight = matrix.indices, matrix.data
+        self.sentence_of = doc_index(matrix.indptr)
+        self.word_bounds = matrix.indptr
         self.mass = np.asarray(matrix.sum(axis=1)).ravel()
+
+    def _shared(self, i: int, j: int) -> np.ndarray:
+        """Weight of the words that each sentence of text ``i`` shares with each sentence of text ``j``.
+
+        Joins the two texts' (sentence, word) rows on the word: a pair of texts has a few
+        hundred of them, for which a sparse matrix product costs far more in overheads.
+        """
+        (a_lo, a_hi), (b_lo, b_hi) = (self.word_bounds[self.first[[d, d + 1]]] for d in (i, j))
+        a_word, b_word = self.word[a_lo:a_hi], self.word[b_lo:b_hi]
+        order = np.argsort(b_word, kind="stable")
+        b_sorted = b_word[order]
+        lo, hi = np.searchsorted(b_sorted, a_word, "left"), np.searchsorted(b_sorted, a_word, "right")
+        counts = hi - lo
+        match = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        rows_a, rows_b = self.first[i + 1] - self.first[i], self.first[j + 1] - self.first[j]
+        cells = np.repeat(self.sentence_of[a_lo:a_hi] - self.first[i], counts) * rows_b
+        cells += self.sentence_of[b_lo:b_hi][order][match] - self.first[j]
+        weights = np.repeat(self.weight[a_lo:a_hi], counts)
+        shared = np.bincount(cells, weights=weights, minlength=rows_a * rows_b)
+        return shared.astype(np.float64, copy=False).reshape(rows_a, rows_b)  # float even when empty
 
     def align(self, i: int, j: int, minimum: float) -> tuple[Passage, ...]:
         """The aligned sentences of texts ``i`` and ``j``, in order, of similarity at least ``minimum``."""
         rows_a = slice(self.first[i], self.first[i + 1])
         rows_b = slice(self.first[j], self.first[j + 1])
-        shared = (self.words[rows_a] @ (self.words[rows_b] > 0).T).toarray()
+        shared = self._shared(i, j)
         total = self.mass[rows_a, None] + self.mass[None, rows_b]
         similarity = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
         spans_a, spans_b = self.spans[i].tolist(), self.spans[j].tolist()
