@@ -19,7 +19,7 @@ import numpy as np
 MIN_BYTES = 1 << 18
 MIN_SHINGLES = 1 << 15
 MIN_CELLS = 1 << 12
-MIN_PAIRS = 1 << 16
+MIN_PAIRS = 1 << 12
 
 
 @functools.cache
