@@ -28,9 +28,14 @@ def distinct(values: np.ndarray) -> np.ndarray:
 def codes(values: U32) -> tuple[U32, I64]:
     """The sorted distinct values of a ``uint32`` array and each value's index among them.
 
-    Sorts each value packed with its position into one ``uint64``, which is about twice
-    as fast as ``np.argsort`` and far faster than looking every value up with
-    ``np.searchsorted`` once the distinct values outgrow the cache.
+    Sorts each value packed with its position (below ``2**32``) into one ``uint64``,
+    which is about twice as fast as ``np.argsort`` and far faster than looking every value
+    up with ``np.searchsorted`` once the distinct values outgrow the cache.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in codes(np.array([7, 3, 7, 9], dtype=np.uint32))]
+    [[3, 7, 9], [1, 0, 1, 2]]
     """
     packed = (values.astype(np.uint64) << np.uint64(32)) | np.arange(len(values), dtype=np.uint64)
     packed.sort()

@@ -1,8 +1,11 @@
 import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import MinHasher
+from dedup._shingle import codes
 
 CONFIGS = [
     {},
@@ -79,3 +82,13 @@ def test_stopwords_are_left_out_of_shingles():
     mh = MinHasher()
     assert len(mh.shingle_hashes("the of and to in")) == 0
     assert len(MinHasher(stopwords=False).shingle_hashes("the of and to in")) == 5
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 5), max_size=200))
+def test_codes_are_the_distinct_values_and_each_values_index(values):
+    values = np.array(values, dtype=np.uint32)
+    expected_values, expected_index = np.unique(values, return_inverse=True)
+    got_values, got_index = codes(values)
+    np.testing.assert_array_equal(got_values, expected_values)
+    np.testing.assert_array_equal(got_index, expected_index.ravel())
