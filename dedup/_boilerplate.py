@@ -73,9 +73,7 @@ def _keyed_lines(tokens: Tokens, line: I64) -> tuple[I64, I64, U64, I64]:
 
 def _member(values: U64, keys: Iterable[int] | U64) -> np.ndarray:
     """Whether each of ``values`` is one of ``keys``."""
-    wanted = np.unique(np.fromiter(keys, dtype=np.uint64))
-    found = np.minimum(np.searchsorted(wanted, values), max(len(wanted) - 1, 0))
-    return wanted[found] == values if len(wanted) else np.zeros(len(values), dtype=bool)
+    return np.isin(values, np.fromiter(keys, dtype=np.uint64))
 
 
 class Lines:
