@@ -9,7 +9,7 @@
 from ._align import Passage, align
 from ._boilerplate import Boilerplate
 from ._config import DetectorConfig
-from ._detector import Detector, Match, Pair, ScanResult
+from ._detector import Detector
 from ._exceptions import (
     ConfigError,
     DedupError,
@@ -23,6 +23,7 @@ from ._io import SkippedFileWarning, read_folder
 from ._minhash import MinHasher
 from ._normalize import normalize
 from ._rerank import Scores
+from ._results import Match, Pair, ScanResult
 from ._source import Evidence
 from ._verdict import Verdict
 

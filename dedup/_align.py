@@ -7,7 +7,7 @@ the rarity-weighted Dice similarity of their content words (twice the weight of 
 they share over the weight of both), which, unlike a cosine, does not let a two-word
 caption match a long sentence that happens to contain its words. A monotone dynamic
 programme then picks the order-preserving one-to-one matching of sentences with the
-largest total similarity, keeping only pairs at or above a minimum similarity: a copy
+largest total similarity (``_lcs``), keeping only pairs at or above a minimum similarity: a copy
 aligns sentence by sentence, a rewrite aligns most of its sentences to its source's in
 the same order.
 """
@@ -22,9 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from ._arrays import doc_index
+from ._lcs import monotone_alignment
 from ._rarity import idf
-from ._shingle import doc_index
-from ._tokenize import I64, is_stopword, tokenize
+from ._tokenize import is_stopword, tokenize
+from ._types import I64
 
 #: Sentences of a text beyond this many are not aligned, which bounds the quadratic
 #: similarity matrix and dynamic programme on very long documents.
@@ -115,37 +117,6 @@ def sentence_spans(text: str) -> I64:
             lead = start + len(piece) - len(piece.lstrip())
             spans.append((lead, lead + len(stripped)))
     return np.array(spans, dtype=np.int64).reshape(-1, 2)
-
-
-def monotone_alignment(similarity: np.ndarray, minimum: float) -> I64:
-    """The order-preserving one-to-one matching with the largest total similarity.
-
-    Only cells at or above ``minimum`` may be matched. Returns the matched ``(row, column)``
-    pairs, shape ``(n, 2)``, increasing in both.
-
-    Examples
-    --------
-    >>> s = np.array([[0.9, 0.0, 0.0], [0.0, 0.1, 0.8], [0.0, 0.7, 0.0]])
-    >>> monotone_alignment(s, 0.5).tolist()
-    [[0, 0], [1, 2]]
-    """
-    rows, cols = similarity.shape
-    gain = np.where(similarity >= minimum, similarity, 0.0)
-    best = np.zeros((rows + 1, cols + 1))
-    for i in range(rows):
-        diagonal = best[i, :-1] + gain[i]
-        best[i + 1, 1:] = np.maximum.accumulate(np.maximum(best[i, 1:], diagonal))
-    pairs = []
-    i, j = rows, cols
-    while i > 0 and j > 0:
-        if best[i, j] == best[i - 1, j]:
-            i -= 1
-        elif best[i, j] == best[i, j - 1]:
-            j -= 1
-        else:
-            pairs.append((i - 1, j - 1))
-            i, j = i - 1, j - 1
-    return np.array(pairs[::-1], dtype=np.int64).reshape(-1, 2)
 
 
 class Sentences:

@@ -32,10 +32,11 @@ from importlib import resources
 
 import numpy as np
 
-from ._hashing import U64, fmix64, odd_constants
-from ._minhash import map_batches
-from ._shingle import doc_index
-from ._tokenize import I64, Tokens, tokenize_lines
+from ._arrays import doc_index
+from ._batching import map_batches
+from ._hashing import fmix64, odd_constants
+from ._tokenize import Tokens, tokenize_lines
+from ._types import I64, U64
 
 
 @dataclass(frozen=True)

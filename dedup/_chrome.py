@@ -19,22 +19,19 @@ jusText and boilerpipe use, adapted to plain text:
   to the end of the text (the footer).
 
 One mention alone does not make prose chrome: a report may well say that a minister
-wrote on Twitter. The tokeniser calls :func:`chrome_tokens` on the bytes it has just
-tokenised and gives the tokens of chrome blocks the ``CHROME`` flag.
+wrote on Twitter. :func:`tokenize_pages` tokenises texts and gives the tokens of chrome
+blocks the ``CHROME`` flag.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 
-from ._hashing import U32
-
-I64 = npt.NDArray[np.int64]
-U8 = npt.NDArray[np.uint8]
-Bools = npt.NDArray[np.bool_]
+from ._tokenize import CHROME, SENTENCE_START, Tokens, hash_words, tokenize_buffer
+from ._types import I64, U8, U32, U64, Bools
 
 #: Words whose usual sense on a news page is the page's own machinery.
 CUE_WORDS = (
@@ -86,34 +83,12 @@ LIST_FUNCTION_WORDS = 0.1
 _DOMAINS = (b"com", b"org", b"net", b"gov")
 
 
-class _WordSet:
-    """A small set of token hashes (or pair keys) with a fast membership test.
-
-    A 16-bit presence table rules most tokens out with one lookup, so the exact (binary)
-    search runs only on the few that pass.
-    """
-
-    def __init__(self, values: np.ndarray) -> None:
-        self.sorted = np.unique(values)
-        self.present = np.zeros(1 << 16, dtype=bool)
-        self.present[self.sorted & 0xFFFF] = True
-
-    def contains(self, values: np.ndarray) -> Bools:
-        found = self.present[values & 0xFFFF]
-        maybe = np.flatnonzero(found)
-        where = np.minimum(np.searchsorted(self.sorted, values[maybe]), len(self.sorted) - 1)
-        found[maybe] = self.sorted[where] == values[maybe]
-        return found
-
-
 @functools.cache
-def _lexicon() -> tuple[_WordSet, _WordSet, _WordSet]:
+def _lexicon() -> tuple[U32, U32, U64]:
     """The cue words, the function words and the keys of the cue pairs."""
-    from ._tokenize import hash_words  # here, because the tokeniser imports this module
-
     pair_words = hash_words([w for pair in CUE_PAIRS for w in pair]).reshape(-1, 2).astype(np.uint64)
     pairs = (pair_words[:, 0] << np.uint64(32)) | pair_words[:, 1]
-    return _WordSet(hash_words(CUE_WORDS)), _WordSet(hash_words(FUNCTION_WORDS)), _WordSet(pairs)
+    return np.unique(hash_words(CUE_WORDS)), np.unique(hash_words(FUNCTION_WORDS)), np.unique(pairs)
 
 
 def _token_at(starts: I64, positions: I64) -> I64:
@@ -225,9 +200,9 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
         return [np.add.reduceat(mask.astype(np.int32), block_start) for mask in masks]
 
     keys = (hashes[:-1].astype(np.uint64) << np.uint64(32)) | hashes[1:]
-    pair = np.append(cue_pairs.contains(keys) & (block[:-1] == block[1:]), False)  # at its first word
+    pair = np.append(np.isin(keys, cue_pairs) & (block[:-1] == block[1:]), False)  # at its first word
     in_pair = pair | np.roll(pair, 1)
-    cue = cue_words.contains(hashes)
+    cue = np.isin(hashes, cue_words)
     first = b[starts]
     letter = (first >= 0x80) | ((first | 0x20) - ord("a") < 26)  # ASCII letters and non-ASCII
     second = b[np.minimum(starts + 1, len(b) - 1)]
@@ -246,7 +221,7 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
     undecided = ((mentions == 1) & ~chrome) | capitalised
     function = np.zeros(len(hashes), dtype=bool)
     check = np.flatnonzero(undecided[block])
-    function[check] = function_words.contains(hashes[check])
+    function[check] = np.isin(hashes[check], function_words)
     cue |= in_pair
     cue_content, content, functions = per_block(cue & letter & ~function, letter & ~function, function)
     chrome |= (mentions == 1) & (cue_content >= content)
@@ -257,3 +232,21 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
     first_of_text[block[bounds[:-1][np.diff(bounds) > 0]]] = True
     chrome |= _between_chrome(chrome, (mentions >= 1) & ~chrome & short, first_of_text)
     return chrome[block]
+
+
+def tokenize_pages(texts: Sequence[str]) -> Tokens:
+    """Tokenise a batch of texts with the tokens of page chrome flagged ``CHROME``.
+
+    Finding chrome costs about as much again as tokenising; only the re-ranker needs it.
+
+    Examples
+    --------
+    >>> tokens = tokenize_pages(["Flood repairs close the library.\\nFollow us on Twitter and Facebook."])
+    >>> ((tokens.flags & CHROME) > 0).tolist()
+    [False, False, False, False, False, True, True, True, True, True, True]
+    """
+    tokens, buf, _, starts = tokenize_buffer(texts)
+    raw = np.frombuffer(buf, dtype=np.uint8)  # before case folding: capitals are a cue
+    sentence_start = (tokens.flags & SENTENCE_START) > 0
+    chrome = chrome_tokens(raw, starts, tokens.hashes, sentence_start, tokens.bounds)
+    return Tokens(tokens.hashes, tokens.bounds, tokens.flags | chrome.astype(np.uint8) * CHROME)

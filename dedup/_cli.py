@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 
 if TYPE_CHECKING:
-    from ._detector import Detector, ScanResult
+    from ._detector import Detector
     from ._io import Document, ReadOptions
+    from ._results import ScanResult
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

@@ -10,27 +10,25 @@
     driver: boilerplate decision, passages, sources and story groups of the pairs found
 
 Band keys are already uniform 64-bit hashes, so ``key % buckets`` is a stable partitioning
-(never Python's ``hash()``, which differs between processes). Every stage calls the functions
-of the local engine, and scores do not depend on which other documents share a batch, so the
-result is identical to the local engine's on the same input.
+(never Python's ``hash()``, which differs between processes). Every task calls the stage
+functions of the local engine, and scores do not depend on which other documents share a
+batch, so the result is identical to the local engine's on the same input.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from ._candidates import keys_of, overlapping
 from ._config import DetectorConfig
 from ._exceptions import MissingDependencyError
-from ._hashing import U32, U64
-from ._lsh import band_keys, pairs_sharing_keys
-from ._tokenize import I64, Tokens
-
-if TYPE_CHECKING:
-    from ._detector import Detector, Found
+from ._fingerprint import Fingerprints, fingerprint
+from ._judge import Found, judge
+from ._lsh import pairs_sharing_keys
+from ._types import I64, U64
 
 #: Characters of text per partition: enough to keep the vectorised core busy, small enough
 #: that a worker holds two partitions' tokens while re-ranking a block comfortably.
@@ -63,26 +61,12 @@ def _partitions(texts: Sequence[str]) -> list[tuple[int, list[str]]]:
     return parts
 
 
-@functools.lru_cache(maxsize=4)
-def _detector(config: DetectorConfig) -> Detector:
-    """A detector on a worker: only its stage functions are used, never its index."""
-    from ._detector import Detector
-
-    return Detector(config)
-
-
-def _fingerprint(config: DetectorConfig, part: list[str]) -> tuple[Tokens, U32, I64]:
-    return _detector(config)._fingerprint(part)
-
-
-def _route(config: DetectorConfig, fingerprint: tuple[Tokens, U32, I64], offset: int, buckets: int) -> list[Any]:
+def _route(config: DetectorConfig, prints: Fingerprints, offset: int, buckets: int) -> list[Any]:
     """This partition's ``(key, document)`` rows, split by destination bucket."""
-    _, signatures, sizes = fingerprint
-    c = config
-    keys = band_keys(signatures, c.bands, c.rows)
-    docs = np.repeat(np.arange(offset, offset + len(keys)), c.bands)
+    keys = keys_of(prints, config)
+    docs = np.repeat(np.arange(offset, offset + len(keys)), config.bands)
     flat = keys.ravel()
-    keep = np.repeat(sizes > 0, c.bands)  # documents without shingles are never candidates
+    keep = np.repeat(prints.sizes > 0, config.bands)  # documents without shingles are never candidates
     flat, docs = flat[keep], docs[keep]
     destination = (flat % np.uint64(buckets)).astype(np.int64)
     return [(flat[destination == b], docs[destination == b]) for b in range(buckets)]
@@ -109,43 +93,31 @@ def _bucket_pairs(rows: list[tuple[U64, I64]], bounds: I64) -> dict[tuple[int, i
 
 
 def _judge_block(
-    config: DetectorConfig,
-    pairs: list[I64],
-    first: tuple[Tokens, U32, I64],
-    second: tuple[Tokens, U32, I64],
-    offsets: tuple[int, int],
+    config: DetectorConfig, pairs: list[I64], first: Fingerprints, second: Fingerprints, offsets: tuple[int, int]
 ) -> list[Found]:
     """Filter and re-rank one block of candidate pairs with both partitions at hand."""
     pairs_here = np.unique(np.concatenate(pairs), axis=0)
     same = offsets[0] == offsets[1]
     parts = [first] if same else [first, second]
-    tokens = Tokens.join([p[0] for p in parts])
-    signatures = np.concatenate([p[1] for p in parts])
-    sizes = np.concatenate([p[2] for p in parts])
+    prints = Fingerprints.join(parts)
     base = np.array([offsets[0]] if same else [offsets[0], offsets[1]])
-    lengths = np.array([len(p[1]) for p in parts])
+    lengths = np.array([len(p) for p in parts])
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-
-    def local(doc: I64) -> I64:
-        part = np.searchsorted(base, doc, side="right") - 1
-        return doc - base[part] + starts[part]
-
-    detector = _detector(config)
-    left, right = local(pairs_here[:, 0]), local(pairs_here[:, 1])
-    left, right = detector._overlapping(left, right, signatures, signatures.astype(np.uint8), sizes)
-    found = detector._judge_pairs(tokens, signatures, np.stack((left, right), axis=1))
+    part = np.searchsorted(base, pairs_here, side="right") - 1
+    local = pairs_here - base[part] + starts[part]
+    found = judge(overlapping(local, prints.signatures, prints.sizes, config), prints, config)
     to_global = np.concatenate([np.arange(o, o + n) for o, n in zip(base.tolist(), lengths.tolist(), strict=True)])
     return [(int(to_global[i]), int(to_global[j]), v, s) for i, j, v, s in found]
 
 
-def find_pairs(detector: Detector, texts: Sequence[str], client: Any) -> list[Found]:
-    """The pairs of ``texts`` with a verdict, as the local engine's ``_find`` gives them."""
+def find_pairs(texts: Sequence[str], client: Any, config: DetectorConfig) -> list[Found]:
+    """The pairs of ``texts`` with a verdict, as the local engine (``_scan.find_local``) gives them."""
     parts = _partitions(texts)
     offsets = [offset for offset, _ in parts]
     bounds = np.array([*offsets, len(texts)])
     buckets = max(1, len(parts))
-    det = detector.config
-    fingerprints = client.map(_fingerprint, [det] * len(parts), [p for _, p in parts], pure=False)
+    det = config
+    fingerprints = client.map(fingerprint, [p for _, p in parts], [det] * len(parts), pure=False)
     routed = client.map(_route, [det] * len(parts), fingerprints, offsets, [buckets] * len(parts), pure=False)
     per_bucket = [
         client.submit(

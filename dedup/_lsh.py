@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import numpy.typing as npt
 
+from ._arrays import distinct
 from ._config import check_int
-from ._hashing import U32, U64, fmix64, odd_constants
-from ._shingle import distinct
-from ._tokenize import I64, Bools
+from ._hashing import fmix64, odd_constants
+from ._types import I64, U32, U64, Bools
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
@@ -169,16 +169,33 @@ class LSHIndex:
 
     def query(self, keys: U64) -> I64:
         """Sorted live slots sharing at least one band key with ``keys`` (shape ``(bands,)``)."""
-        keys = np.sort(np.asarray(keys, dtype=np.uint64).ravel())  # sorted keys search faster
-        lo = np.searchsorted(self._sorted_keys, keys, side="left")
-        hi = np.searchsorted(self._sorted_keys, keys, side="right")
+        return self.query_many(np.asarray(keys, dtype=np.uint64).reshape(1, -1))[:, 1]
+
+    def query_many(self, keys: U64) -> I64:
+        """The live slots sharing a band key with each row of ``keys`` (shape ``(n, bands)``).
+
+        Returns the distinct pairs ``(row, slot)``, shape ``(m, 2)``, sorted: one vectorised
+        search of every key of the batch in the sorted keys.
+        """
+        keys = np.asarray(keys, dtype=np.uint64).reshape(-1, self.bands)
+        flat = keys.ravel()
+        order = np.argsort(flat)  # sorted keys search faster
+        flat, owner = flat[order], order // self.bands
+        lo = np.searchsorted(self._sorted_keys, flat, side="left")
+        hi = np.searchsorted(self._sorted_keys, flat, side="right")
         counts = hi - lo
         take = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        found = [self._sorted_slots[take]]
+        rows, slots = [np.repeat(owner, counts)], [self._sorted_slots[take]]
         if self._tail:
-            found += [np.array(slots) for slots in map(self._tail.get, keys.tolist()) if slots]
-        slots = distinct(np.concatenate(found))
-        return slots[self._live[slots]]
+            for row, key in zip(owner.tolist(), flat.tolist(), strict=True):
+                found = self._tail.get(key)
+                if found:
+                    rows.append(np.full(len(found), row, dtype=np.int64))
+                    slots.append(np.array(found, dtype=np.int64))
+        slot = np.concatenate(slots)
+        codes = distinct(np.concatenate(rows) * max(self._size, 1) + slot)
+        pairs = np.stack((codes // max(self._size, 1), codes % max(self._size, 1)), axis=1)
+        return pairs[self._live[pairs[:, 1]]]
 
     def _merge(self) -> None:
         """Sort every key, so that the unsorted tail is empty."""

@@ -1,115 +1,18 @@
-"""Stored documents: what the detector keeps of each indexed document, and where.
-
-A detector keeps, per document, what re-ranking a candidate needs without its text: the
-token hashes and flags, the signature, the number of distinct shingles and an optional
-timestamp; and, with ``keep_text``, the text itself, which aligned passages and datelines
-need. A :class:`Store` holds them with the LSH band keys that find candidates;
-:class:`MemoryStore` keeps them in this process, ``RedisStore`` (``_redis.py``) in a Redis
-server shared by several processes.
-"""
+"""The index in this process: stored documents numbered by slot, with an LSH index of their band keys."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
-import numpy.typing as npt
 
-from ._hashing import U32, U64
 from ._lsh import LSHIndex
-from ._tokenize import I64, U8, Tokens
-
-F64 = npt.NDArray[np.float64]
+from ._store import Documents
+from ._tokenize import Tokens
+from ._types import I64, U8, U32, U64
 
 #: A store is compacted when it has more dead slots than live ones and at least this many.
 MIN_DEAD_TO_COMPACT = 1024
-
-
-@dataclass(frozen=True)
-class Documents:
-    """A batch of stored documents, one row per document.
-
-    Attributes
-    ----------
-    ids : tuple of str
-        Document ids, distinct.
-    signatures : ndarray of uint32, shape (n, num_perm)
-        MinHash signatures.
-    sizes : ndarray of int64, shape (n,)
-        Number of distinct shingles; documents with none are never candidates.
-    tokens : Tokens
-        Token hashes and flags of the documents, in the same order.
-    timestamps : ndarray of float64, shape (n,)
-        POSIX seconds, NaN for a document without a timestamp.
-    texts : tuple of str or None
-        The texts, ``None`` for a document whose text is not kept.
-    """
-
-    ids: tuple[str, ...]
-    signatures: U32
-    sizes: I64
-    tokens: Tokens
-    timestamps: F64
-    texts: tuple[str | None, ...]
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    @classmethod
-    def empty(cls, num_perm: int) -> Documents:
-        """No documents."""
-        return cls.build([], np.zeros((0, num_perm), dtype=np.uint32), np.zeros(0, dtype=np.int64), [], [])
-
-    @classmethod
-    def build(
-        cls,
-        ids: Sequence[str],
-        signatures: U32,
-        sizes: I64,
-        tokens: Sequence[tuple[U32, U8]],
-        timestamps: Sequence[float | None] | F64,
-        texts: Sequence[str | None] | None = None,
-    ) -> Documents:
-        """Documents from per-document token arrays, optional timestamps and optional texts."""
-        stamps = np.array([math.nan if t is None else t for t in timestamps], dtype=np.float64)
-        kept = tuple(texts) if texts is not None else (None,) * len(ids)
-        return cls(tuple(ids), signatures, sizes, Tokens.concat(tokens), stamps, kept)
-
-    def time(self, i: int) -> float | None:
-        """The timestamp of document ``i``, ``None`` if it has none."""
-        stamp = float(self.timestamps[i])
-        return None if math.isnan(stamp) else stamp
-
-    def token_arrays(self, i: int) -> tuple[U32, U8]:
-        """Copies of document ``i``'s token hashes and flags (copies, so the batch can be freed)."""
-        lo, hi = self.tokens.bounds[i], self.tokens.bounds[i + 1]
-        return self.tokens.hashes[lo:hi].copy(), self.tokens.flags[lo:hi].copy()
-
-
-class Store(Protocol):
-    """Where a detector keeps its documents; every method is atomic on its own."""
-
-    def __len__(self) -> int: ...
-
-    def __contains__(self, doc_id: object) -> bool: ...
-
-    def put(self, documents: Documents, keys: U64) -> None:
-        """Store documents with their band keys, replacing any stored under the same id."""
-
-    def remove(self, doc_id: str) -> None:
-        """Forget a document; ``KeyError`` if it is not stored."""
-
-    def expire(self, before: float) -> list[str]:
-        """Forget the documents with a timestamp before ``before``; returns their ids, sorted."""
-
-    def candidates(self, keys: U64) -> Documents:
-        """The documents sharing a band key with ``keys`` (shape ``(bands,)``)."""
-
-    def documents(self) -> Documents:
-        """Every stored document, oldest first."""
 
 
 class MemoryStore:
@@ -193,8 +96,10 @@ class MemoryStore:
         self._oldest = math.inf if np.isnan(stamps).all() else float(np.nanmin(stamps))
         return expired
 
-    def candidates(self, keys: U64) -> Documents:
-        return self._at(self._index.query(keys))
+    def candidates(self, keys: U64) -> tuple[I64, Documents]:
+        pairs = self._index.query_many(keys)
+        slots, rows = np.unique(pairs[:, 1], return_inverse=True)
+        return np.stack((pairs[:, 0], rows.ravel()), axis=1), self._at(slots)
 
     def documents(self) -> Documents:
         return self._at(np.array(sorted(self._slots.values()), dtype=np.int64))

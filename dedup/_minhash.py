@@ -9,74 +9,27 @@ signatures are bit-identical to ``datasketch.MinHash(scheme="affine32", hashfunc
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from . import _kernels
+from ._arrays import agreements, distinct
+from ._batching import batches, check_texts
 from ._config import check_int, check_scheme
 from ._exceptions import ConfigError
-from ._hashing import U32, fmix32
-from ._shingle import distinct, shingles
-from ._tokenize import I64, Tokens, tokenize
+from ._hashing import fmix32
+from ._shingle import shingles
+from ._tokenize import Tokens, tokenize
+from ._types import I64, U32
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
 
 EMPTY = np.uint32(0xFFFFFFFF)  # the value of every slot of an empty set's signature
 _SHINGLES_PER_BLOCK = 8192  # bounds the (shingles x permutations) work array to ~4 MB
-_CHARS_PER_BATCH = 1 << 20  # texts are tokenised together up to this many characters
-#: Threads that the batches of a large batch of texts are spread over.
-WORKERS = min(2, os.cpu_count() or 1)
-
-T = TypeVar("T")
-
-
-def check_texts(texts: object) -> None:
-    """Raise ``TypeError`` for the classic mistake of passing one string as a batch."""
-    if isinstance(texts, (str, bytes)):
-        raise TypeError("Iterable over raw text documents expected, string object received.")
-
-
-def batches(texts: Iterable[str], chars: int = _CHARS_PER_BATCH) -> Iterator[list[str]]:
-    """Split ``texts`` into lists of about ``chars`` characters (at least one text each)."""
-    batch: list[str] = []
-    size = 0
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise TypeError(f"text {i} is a {type(text).__name__}, expected str")
-        batch.append(text)
-        size += len(text)
-        if size >= chars:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def map_batches(work: Callable[[list[str]], T], texts: Iterable[str]) -> list[T]:
-    """``work`` done on each of the :func:`batches` of ``texts``, on :data:`WORKERS` threads
-    when there are several (numpy and the kernels release the GIL in the heavy steps)."""
-    chunks = list(batches(texts))
-    if len(chunks) > 1 and WORKERS > 1:
-        with ThreadPoolExecutor(WORKERS) as pool:
-            return list(pool.map(work, chunks))
-    return [work(chunk) for chunk in chunks]
-
-
-def agreements(values: np.ndarray, left: Sequence[int] | I64, right: Sequence[int] | I64) -> I64:
-    """How many positions rows ``left[k]`` and ``right[k]`` of a 2-d array agree at, for each ``k``.
-
-    The compiled kernel reads the two rows of each pair in place: numpy first gathers
-    them into new arrays, which costs several times more on the random rows of a batch.
-    """
-    if _kernels.available() and len(left) >= _kernels.MIN_PAIRS:
-        return _kernels.agreements(values, left, right)
-    return np.count_nonzero(values[left] == values[right], axis=1)
 
 
 def affine32_signatures(hashes: U32, bounds: I64, a: U32, b: U32) -> U32:

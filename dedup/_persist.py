@@ -45,8 +45,8 @@ import numpy as np
 from ._config import DetectorConfig
 from ._exceptions import IndexLoadError, InputError, MissingPathError
 from ._lsh import band_keys
-from ._memory import Documents
 from ._minhash import MinHasher
+from ._store import Documents
 from ._tokenize import Tokens, tokenize
 
 FORMAT = "dedup-index"

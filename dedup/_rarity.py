@@ -14,10 +14,8 @@ import functools
 import numpy as np
 import numpy.typing as npt
 
-from ._hashing import U32
-from ._tokenize import NUMERIC, U8, tokenize
-
-F32 = npt.NDArray[np.float32]
+from ._tokenize import NUMERIC, tokenize
+from ._types import F32, U8, U32
 
 DOC_WORDS = 500  # words in a typical news article
 UNKNOWN_FREQUENCY = 1e-8  # wordfreq's floor (Zipf 1)

@@ -30,10 +30,9 @@ import numpy as np
 
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, IndexLoadError
-from ._hashing import U32, U64
-from ._memory import Documents
 from ._persist import SIGNATURE_SETTINGS, check_header, header, settle_config
-from ._tokenize import U8
+from ._store import Documents
+from ._types import I64, U8, U32, U64
 
 if TYPE_CHECKING:
     import redis
@@ -182,9 +181,20 @@ class RedisStore:
                 pass
         return sorted(expired)
 
-    def candidates(self, keys: U64) -> Documents:
-        found = self._client.sunion(self._band_keys(keys.astype("<u8").tobytes()))
-        return self._fetch(sorted(found))
+    def candidates(self, keys: U64) -> tuple[I64, Documents]:
+        pipe = self._client.pipeline(transaction=False)
+        for row in keys:
+            pipe.sunion(self._band_keys(row.astype("<u8").tobytes()))
+        found = pipe.execute()
+        documents = self._fetch(sorted(set().union(*found)))
+        position = {doc_id: k for k, doc_id in enumerate(documents.ids)}
+        pairs = sorted(
+            (row, position[doc_id])
+            for row, ids in enumerate(found)
+            for doc_id in map(_decode, ids)
+            if doc_id in position  # removed meanwhile
+        )
+        return np.array(pairs, dtype=np.int64).reshape(-1, 2), documents
 
     def documents(self) -> Documents:
         return self._fetch(self._client.zrange(self._ids, 0, -1))

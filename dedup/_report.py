@@ -14,9 +14,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 
-from ._detector import Pair, ScanResult
 from ._eval import VERDICTS, Evaluation
 from ._rerank import Scores
+from ._results import Pair, ScanResult
 from ._source import Evidence
 
 FORMATS = ("text", "json", "jsonl", "csv", "html")

@@ -24,21 +24,20 @@ matched by their site's furniture.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from . import _kernels
+from ._arrays import codes, doc_index, select
 from ._config import DetectorConfig
-from ._hashing import U32
+from ._lcs import common_rows
 from ._rarity import idf
-from ._shingle import codes, doc_index, ngrams, select, shingles
-from ._tokenize import CHROME, I64, Tokens, is_stopword
-
-F64 = npt.NDArray[np.float64]
+from ._shingle import ngrams, shingles
+from ._tokenize import CHROME, Tokens, is_stopword
+from ._types import F64, I64, U32, Bools
 
 #: ``order`` is measured on at most this many content words of each text, which bounds
 #: the quadratic alignment on very long documents.
@@ -93,6 +92,11 @@ class Scores:
         return {k: round(v, 4) for k, v in asdict(self).items()}
 
 
+def rewrite_score(coverage: float, order: float) -> float:
+    """The paraphrase evidence: vocabulary kept counts twice, order once."""
+    return (2 * coverage + order) / 3
+
+
 def _incidence(columns: I64, bounds: I64, n_columns: int) -> sparse.csr_matrix:
     """Documents x columns matrix counting each document's elements in each column."""
     values = np.ones(len(columns), dtype=np.float64)
@@ -111,26 +115,6 @@ def _row_dots(a: sparse.csr_matrix, b: sparse.csr_matrix, left: I64, right: I64)
 
 def _ratio(numerator: F64, denominator: F64) -> F64:
     return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=denominator > 0)
-
-
-def _lcs_rows(a: U32, weights_a: I64, b: U32, rows: I64) -> I64:
-    """Rows of the heaviest-common-subsequence table of ``a`` and ``b``.
-
-    Row ``k`` of the result holds, for every ``j``, the heaviest total weight of a common
-    subsequence of ``a[:rows[k]]`` and ``b[:j]``; ``rows`` must be sorted.
-    """
-    if _kernels.available() and len(a) * len(b) >= _kernels.MIN_CELLS:
-        return _kernels.lcs_rows(a, weights_a, b, rows)
-    table = np.zeros((len(rows), len(b) + 1), dtype=np.int64)
-    best = np.zeros(len(b) + 1, dtype=np.int64)
-    k = int(np.searchsorted(rows, 0, side="right"))
-    for i, (token, w) in enumerate(zip(a.tolist(), weights_a.tolist(), strict=True), 1):
-        diagonal = best[:-1] + (b == token) * w
-        best[1:] = np.maximum.accumulate(np.maximum(best[1:], diagonal))
-        while k < len(rows) and rows[k] == i:
-            table[k] = best
-            k += 1
-    return table
 
 
 def aligned_parts(a: U32, b: U32, weights_a: I64, parts: int) -> tuple[I64, I64]:
@@ -163,8 +147,8 @@ def aligned_parts(a: U32, b: U32, weights_a: I64, parts: int) -> tuple[I64, I64]
     a, weights_a = a[shared], weights_a[shared]
     b = b[np.isin(b, a)]
     cuts = np.concatenate(([0], np.cumsum(shared)))[cuts_in_a]
-    forward = _lcs_rows(a, weights_a, b, cuts)
-    backward = _lcs_rows(a[::-1], weights_a[::-1], b[::-1], (len(a) - cuts)[::-1])[::-1, ::-1]
+    forward = common_rows(a, weights_a, b, cuts)
+    backward = common_rows(a[::-1], weights_a[::-1], b[::-1], (len(a) - cuts)[::-1])[::-1, ::-1]
     # Where the leftmost heaviest alignment crosses each cut (argmax takes the first).
     crossing = np.argmax(forward + backward, axis=1)
     return np.diff(forward[np.arange(parts + 1), crossing]), part_weights
@@ -254,3 +238,33 @@ class Profiles:
         """Whether two documents have the same tokens (they are equal after normalisation)."""
         a, b = self.tokens.doc(i), self.tokens.doc(j)
         return len(a) > 0 and bool(np.array_equal(a, b))
+
+    def scores(
+        self, left: I64, right: I64, estimates: F64, aligned: Callable[[dict[str, float]], bool]
+    ) -> tuple[Bools, list[Scores]]:
+        """Whether each pair ``(left[k], right[k])`` is identical, and its scores.
+
+        ``estimates`` are the pairs' Jaccard estimates from their signatures. The
+        quadratic ``order`` and ``spread`` are computed only for the pairs whose set scores
+        ``aligned`` accepts (left at 0 for the others), and are 1 for identical texts.
+        """
+        sets = self.set_scores(left, right)
+        identical = np.zeros(len(left), dtype=bool)
+        found = []
+        for k, (i, j) in enumerate(zip(left.tolist(), right.tolist(), strict=True)):
+            values = {name: float(v[k]) for name, v in sets.items()}
+            identical[k] = self.is_identical(i, j)
+            if identical[k]:
+                order, spread = 1.0, 1.0
+            else:
+                order, spread = self.alignment(i, j) if aligned(values) else (0.0, 0.0)
+            found.append(
+                Scores(
+                    jaccard_est=float(estimates[k]),
+                    order=order,
+                    rewrite=rewrite_score(values["coverage"], order),
+                    spread=spread,
+                    **values,
+                )
+            )
+        return identical, found

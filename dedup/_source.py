@@ -20,8 +20,6 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from ._exceptions import InputError
-
 #: News agencies whose datelines mark a wire story: ``CITY (AP) —``.
 WIRE_AGENCIES = ("AP", "Reuters", "AFP", "UPI", "dpa", "PTI", "ANI", "IANS", "Xinhua", "Bloomberg", "EFE", "Kyodo")
 DATELINE_CHARS = 2000  # a dateline is looked for this far into a text, past headlines and bylines
@@ -67,17 +65,6 @@ def wire_dateline(text: str) -> str | None:
     """
     found = _DATELINE.search(text, 0, DATELINE_CHARS)
     return found.group(1) if found else None
-
-
-def check_timestamp(value: object) -> float | None:
-    """A document's publication time as POSIX seconds, or ``None`` when unknown."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError(f"timestamps must be POSIX seconds (int or float) or None, got {value!r:.60}")
-    if value != value or value in (float("inf"), float("-inf")):
-        raise InputError(f"timestamps must be finite, got {value!r}")
-    return float(value)
 
 
 def original_of(

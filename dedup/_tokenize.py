@@ -25,13 +25,10 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-from . import _chrome, _kernels
-from ._hashing import U32, fmix64, high32, odd_constants
+from . import _kernels
+from ._hashing import fmix64, high32, odd_constants
 from ._normalize import nfkc, normalize
-
-I64 = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
-U8 = npt.NDArray[np.uint8]
+from ._types import I64, U8, U32, Bools
 
 NUMERIC = np.uint8(1)
 SENTENCE_START = np.uint8(2)
@@ -60,7 +57,7 @@ class Tokens:
     flags : ndarray of uint8, shape (n_tokens,)
         Bit flags per token: :data:`NUMERIC` (starts with a digit),
         :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break) and
-        :data:`CHROME` (lies in a block of page chrome, see ``_chrome``).
+        :data:`CHROME` (lies in a block of page chrome; set by ``_chrome.tokenize_pages``).
     """
 
     hashes: U32
@@ -267,13 +264,12 @@ def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64) -> tuple[U
     return hashes, starts, flags
 
 
-def _tokenize_buffer(buf: bytes, doc_offsets: I64, chrome: bool) -> tuple[Tokens, I64, I64]:
+def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64, I64]:
     """Tokenise a buffer of NFKC-normalised UTF-8 text holding documents at ``doc_offsets``.
 
     ``doc_offsets`` has one entry per document (its first byte) plus the buffer length;
-    documents are separated by a line break. Returns the tokens, with the page chrome
-    flagged if ``chrome``, the positions of characters that folding in place gets
-    wrong (see :func:`_non_ascii`; their documents need :func:`normalize` before
+    documents are separated by a line break. Returns the tokens, the positions of
+    characters that folding in place gets wrong (see :func:`_non_ascii`; their documents need :func:`normalize` before
     tokenising), and the offset of each token in the buffer.
     """
     b = np.frombuffer(buf, dtype=np.uint8)
@@ -288,34 +284,29 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64, chrome: bool) -> tuple[Tokens
     else:
         hashes, starts, flags = _token_arrays(b, high, high_word, high_ends)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)
-    if chrome:
-        raw = np.frombuffer(buf, dtype=np.uint8)  # before case folding: capitals are a cue
-        flags |= _chrome.chrome_tokens(raw, starts, hashes, (flags & SENTENCE_START) > 0, bounds) * CHROME
     return Tokens(hashes, bounds, flags), irregular, starts
 
 
-def _tokenize(texts: Sequence[str], chrome: bool) -> tuple[Tokens, bytes, I64, I64]:
-    """The tokens of texts, and the buffer they were found in: its bytes, the offset of
-    each document (and the end), and the offset of each token."""
+def tokenize_buffer(texts: Sequence[str]) -> tuple[Tokens, bytes, I64, I64]:
+    """The tokens of texts, and the buffer they were found in: its bytes (normalised, not
+    case-folded), the offset of each document (and the end), and the offset of each token."""
     encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
     buf, offsets = _join(encoded)
-    tokens, irregular, starts = _tokenize_buffer(buf, offsets, chrome)
+    tokens, irregular, starts = _tokenize_buffer(buf, offsets)
     if len(irregular):
         # Rare characters (such as U+1E9E, capital sharp s) whose folding changes length,
         # and marks that a folded character composes with.
         for doc in np.unique(np.searchsorted(offsets, irregular, side="right") - 1).tolist():
             encoded[doc] = normalize(texts[doc]).encode("utf-8", "surrogatepass")
         buf, offsets = _join(encoded)
-        tokens, _, starts = _tokenize_buffer(buf, offsets, chrome)
+        tokens, _, starts = _tokenize_buffer(buf, offsets)
     return tokens, buf, offsets, starts
 
 
-def tokenize(texts: Sequence[str], *, chrome: bool = False) -> Tokens:
+def tokenize(texts: Sequence[str]) -> Tokens:
     """Normalise and tokenise a batch of texts.
 
-    With ``chrome`` the tokens of page chrome get the :data:`CHROME` flag (see
-    ``_chrome``); only the re-ranker needs it, and finding it costs about as much again
-    as tokenising.
+    The tokens of page chrome are flagged by ``_chrome.tokenize_pages`` instead.
 
     Examples
     --------
@@ -323,7 +314,7 @@ def tokenize(texts: Sequence[str], *, chrome: bool = False) -> Tokens:
     >>> len(t), (t.doc(0) == t.doc(1)).all()
     (2, np.True_)
     """
-    return _tokenize(texts, chrome)[0]
+    return tokenize_buffer(texts)[0]
 
 
 def tokenize_lines(texts: Sequence[str]) -> tuple[Tokens, I64]:
@@ -338,7 +329,7 @@ def tokenize_lines(texts: Sequence[str]) -> tuple[Tokens, I64]:
     >>> line.tolist()
     [0, 2, 2, 0]
     """
-    tokens, buf, offsets, starts = _tokenize(texts, chrome=False)
+    tokens, buf, offsets, starts = tokenize_buffer(texts)
     breaks = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == ord("\n"))
     # Line breaks before each token, less those before its document (separators included).
     before_doc = np.searchsorted(breaks, offsets[:-1])

@@ -34,9 +34,18 @@ class Verdict(str, Enum):
 RANK = {Verdict.EXACT: 0, Verdict.NEAR_DUPLICATE: 1, Verdict.PARAPHRASE: 2}
 
 
-def near_duplicate(containment: float, config: DetectorConfig) -> bool:
-    """Whether the n-gram containment alone shows a copy."""
+def _copied(containment: float, config: DetectorConfig) -> bool:
     return containment >= config.near_duplicate_containment
+
+
+def _same_content(cosine: float, config: DetectorConfig) -> bool:
+    return cosine >= config.candidate_cosine
+
+
+def may_be_derived(sets: dict[str, float], config: DetectorConfig) -> bool:
+    """Whether a pair with these set scores (``containment``, ``cosine``) can get a verdict
+    that needs more than them: the re-ranker computes the costly in-order evidence only then."""
+    return _copied(sets["containment"], config) or _same_content(sets["cosine"], config)
 
 
 def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict | None:
@@ -49,10 +58,10 @@ def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict |
     """
     if identical:
         return Verdict.EXACT
-    if near_duplicate(scores.containment, config):
+    if _copied(scores.containment, config):
         return Verdict.NEAR_DUPLICATE
     if (
-        scores.cosine >= config.candidate_cosine
+        _same_content(scores.cosine, config)
         and scores.rewrite >= config.paraphrase_score
         and scores.spread >= config.paraphrase_spread
     ):

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from dedup import Detector, align
-from dedup._align import monotone_alignment, sentence_spans
+from dedup._align import sentence_spans
+from dedup._lcs import monotone_alignment
 
 from .test_detector import ARTICLE, UNRELATED
 

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from dedup import Boilerplate, Detector
+from dedup import Boilerplate, Detector, DetectorConfig
+from dedup._scan import find_local
 
 from .test_detector import ARTICLE, UNRELATED
 
@@ -85,20 +86,19 @@ def test_a_line_copied_into_several_derived_documents_is_kept():
 
 
 def test_judging_again_only_the_changed_documents_gives_what_a_full_pass_gives():
-    det = Detector()
+    config = DetectorConfig()
     pages = [text for _, text in _pages()] + [ARTICLE, ARTICLE.replace("Tuesday", "Monday"), UNRELATED]
     blanked = [text.replace("Share.", "      ") for text in pages]
-    prints, found = det._find(blanked)
-    expected_prints, expected = det._find(pages)
-    got_prints, got = det._find(pages, (blanked, prints, found))
+    prints, found = find_local(blanked, config)
+    expected_prints, expected = find_local(pages, config)
+    got_prints, got = find_local(pages, config, (blanked, prints, found))
     assert got == expected
-    (tokens, signatures, sizes), (expected_tokens, expected_signatures, expected_sizes) = got_prints, expected_prints
     for ours, theirs in (
-        (tokens.hashes, expected_tokens.hashes),
-        (tokens.flags, expected_tokens.flags),
-        (tokens.bounds, expected_tokens.bounds),
-        (signatures, expected_signatures),
-        (sizes, expected_sizes),
+        (got_prints.tokens.hashes, expected_prints.tokens.hashes),
+        (got_prints.tokens.flags, expected_prints.tokens.flags),
+        (got_prints.tokens.bounds, expected_prints.tokens.bounds),
+        (got_prints.signatures, expected_prints.signatures),
+        (got_prints.sizes, expected_prints.sizes),
     ):
         np.testing.assert_array_equal(ours, theirs)
 

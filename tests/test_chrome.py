@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup._chrome import tokenize_pages
 from dedup._tokenize import CHROME, tokenize
 
 PROSE = (
@@ -14,7 +15,7 @@ PROSE = (
 
 
 def chrome_words(text: str) -> list[bool]:
-    tokens = tokenize([text], chrome=True)
+    tokens = tokenize_pages([text])
     return ((tokens.flags & CHROME) > 0).tolist()
 
 
@@ -102,9 +103,9 @@ def test_addresses_keep_their_block_whole():
     assert not any(flags[:n]) and all(flags[n:])
 
 
-def test_chrome_changes_no_token_and_is_off_by_default():
+def test_chrome_changes_no_token_and_plain_tokenising_flags_none():
     text = f"{PROSE}\nShare this: Facebook Twitter Email"
-    with_chrome, without = tokenize([text], chrome=True), tokenize([text])
+    with_chrome, without = tokenize_pages([text]), tokenize([text])
     np.testing.assert_array_equal(with_chrome.hashes, without.hashes)
     assert not (without.flags & CHROME).any()
     np.testing.assert_array_equal(with_chrome.flags & ~CHROME, without.flags)
@@ -118,8 +119,8 @@ LINES = st.sampled_from(
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.lists(LINES, max_size=5).map("\n".join), min_size=1, max_size=4))
 def test_chrome_of_a_text_does_not_depend_on_its_batch(texts):
-    batch = tokenize(texts, chrome=True)
+    batch = tokenize_pages(texts)
     for i, text in enumerate(texts):
         np.testing.assert_array_equal(
-            batch.flags[batch.bounds[i] : batch.bounds[i + 1]], tokenize([text], chrome=True).flags
+            batch.flags[batch.bounds[i] : batch.bounds[i + 1]], tokenize_pages([text]).flags
         )

@@ -43,9 +43,9 @@ def test_identical_texts_name_no_original():
 
 
 def test_bad_timestamps_are_refused():
-    with pytest.raises(TypeError, match="timestamps must be POSIX seconds"):
+    with pytest.raises(InputError, match="timestamp must be a finite number of POSIX seconds, got 'yesterday'"):
         Detector().scan([("a", ARTICLE, "yesterday")])
-    with pytest.raises(InputError, match="timestamps must be finite, got nan"):
+    with pytest.raises(InputError, match="timestamp must be a finite number of POSIX seconds, got nan"):
         Detector().scan([("a", ARTICLE, float("nan"))])
 
 

@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import _kernels
-from dedup._minhash import MinHasher, affine32_signatures, agreements
-from dedup._rerank import _lcs_rows
+from dedup._arrays import agreements
+from dedup._lcs import common_rows
+from dedup._minhash import MinHasher, affine32_signatures
 from dedup._tokenize import _join, _non_ascii, _token_arrays, nfkc
 
 pytestmark = pytest.mark.skipif(not _kernels.available(), reason="numba is not installed (the 'fast' extra)")
@@ -56,9 +57,9 @@ def test_alignment_kernel_equals_numpy(a, b):
     saved = _kernels.MIN_CELLS
     try:
         _kernels.MIN_CELLS = 1 << 62
-        expected = _lcs_rows(a, weights, b, rows)
+        expected = common_rows(a, weights, b, rows)
         _kernels.MIN_CELLS = 0
-        np.testing.assert_array_equal(_lcs_rows(a, weights, b, rows), expected)
+        np.testing.assert_array_equal(common_rows(a, weights, b, rows), expected)
     finally:
         _kernels.MIN_CELLS = saved
 

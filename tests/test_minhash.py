@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import MinHasher
-from dedup._shingle import codes
+from dedup._arrays import codes
 
 CONFIGS = [
     {},

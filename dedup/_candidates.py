@@ -1,0 +1,76 @@
+"""Stage: signatures -> candidate pairs, within a batch and between a batch and an index.
+
+Two texts are candidates when their signatures share an LSH band key (``_lsh``) and the
+share of the smaller shingle set that the signatures estimate to be in the larger reaches
+``candidate_overlap``. The low banding threshold that lets rewrites through makes
+unrelated texts collide too; the overlap gate drops them before any re-ranking.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._arrays import agreements
+from ._config import DetectorConfig
+from ._fingerprint import Fingerprints
+from ._lsh import band_keys, pairs_sharing_keys
+from ._minhash import MinHasher
+from ._store import Documents
+from ._types import F64, I64, U8, U32, U64, Bools
+
+
+def keys_of(prints: Fingerprints, config: DetectorConfig) -> U64:
+    """The band keys of a batch, shape ``(n, bands)``."""
+    return band_keys(prints.signatures, config.bands, config.rows)
+
+
+def overlap(jaccard: F64, size_a: I64, size_b: I64) -> F64:
+    """Estimated share of the smaller shingle set found in the larger, from a Jaccard estimate."""
+    shared = jaccard / (1 + jaccard) * (size_a + size_b)
+    return shared / np.maximum(np.minimum(size_a, size_b), 1)
+
+
+def overlapping(pairs: I64, signatures: U32, sizes: I64, config: DetectorConfig, low_bytes: U8 | None = None) -> I64:
+    """The rows of ``pairs`` (of rows of ``signatures``) whose estimated overlap reaches ``candidate_overlap``.
+
+    ``sizes`` are the texts' numbers of distinct shingles.
+
+    ``low_bytes``, the signatures' low bytes (``signatures.astype(np.uint8)``), is a first
+    check that reads a quarter of the memory and never drops a pair the full signatures keep.
+    """
+    a, b = pairs[:, 0], pairs[:, 1]
+    gate = config.candidate_overlap
+    wanted = (sizes[a] > 0) & (sizes[b] > 0)
+    a, b = a[wanted], b[wanted]
+    if low_bytes is None:
+        low_bytes = signatures.astype(np.uint8)
+    rough = agreements(low_bytes, a, b) / low_bytes.shape[1]
+    maybe = np.flatnonzero(overlap(rough, sizes[a], sizes[b]) >= gate)
+    estimate = MinHasher.jaccard_many(signatures, a[maybe], b[maybe])
+    keep = maybe[overlap(estimate, sizes[a[maybe]], sizes[b[maybe]]) >= gate]
+    return np.stack((a[keep], b[keep]), axis=1)
+
+
+def batch_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | None = None) -> I64:
+    """The candidate pairs ``(i, j)``, ``i < j``, of a batch, sorted.
+
+    With ``among``, only the pairs with a text where it is true. Collisions are filtered
+    band by band as they are generated, which bounds the memory of a low banding threshold.
+    """
+    low_bytes = prints.signatures.astype(np.uint8)
+
+    def keep(a: I64, b: I64) -> tuple[I64, I64]:
+        kept = overlapping(np.stack((a, b), axis=1), prints.signatures, prints.sizes, config, low_bytes)
+        return kept[:, 0], kept[:, 1]
+
+    return pairs_sharing_keys(keys_of(prints, config), keep=keep, among=among)
+
+
+def index_candidates(prints: Fingerprints, found: tuple[I64, Documents], config: DetectorConfig) -> I64:
+    """The rows of ``found`` (pairs of texts of a batch and stored documents, from
+    :meth:`Store.candidates`) that pass the overlap gate."""
+    pairs, documents = found
+    signatures = np.concatenate((prints.signatures, documents.signatures))
+    sizes = np.concatenate((prints.sizes, documents.sizes))
+    shift = np.array([0, len(prints)])
+    return overlapping(pairs + shift, signatures, sizes, config) - shift

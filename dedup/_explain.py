@@ -1,0 +1,59 @@
+"""Stage: pairs with a verdict -> explanations: aligned passages, the likely original, story groups.
+
+Passages come from ``_align``, the original of each pair from ``_source`` and the groups
+from ``_groups``. A pair with a text that is not known (an indexed document whose text is
+not kept) gets no passages, and only timestamps can name its original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ._align import Passage, Sentences
+from ._config import DetectorConfig
+from ._groups import Group, Link, star_groups
+from ._judge import Found
+from ._results import Pair
+from ._source import original_of, wire_dateline
+
+
+def explain(
+    ids: Sequence[str],
+    texts: Sequence[str | None],
+    times: Sequence[float | None],
+    found: Sequence[Found],
+    config: DetectorConfig,
+) -> tuple[tuple[Pair, ...], tuple[Group, ...]]:
+    """The pairs ``found`` among documents ``ids`` with their passages and originals, and the story groups."""
+    involved = sorted({d for i, j, _, _ in found for d in (i, j)})
+    known = {d: text for d in involved if (text := texts[d]) is not None}
+    position = {d: k for k, d in enumerate(known)}
+    sentences = Sentences(list(known.values()))
+    datelines = {d: wire_dateline(text) for d, text in known.items()}
+    pairs, links = [], []
+    for i, j, verdict, scores in found:
+        passages: tuple[Passage, ...] = ()
+        lines: tuple[str | None, str | None] = (None, None)
+        shares = (0.0, 0.0)
+        if i in position and j in position:
+            passages = sentences.align(position[i], position[j], config.passage_similarity)
+            lines = (datelines[i], datelines[j])
+            shares = (
+                sentences.aligned_share(position[i], [p.a_start for p in passages]),
+                sentences.aligned_share(position[j], [p.b_start for p in passages]),
+            )
+        which, evidence = original_of((times[i], times[j]), lines, shares, config.source_margin)
+        original = None if which is None else (i, j)[which]
+        pairs.append(
+            Pair(ids[i], ids[j], verdict, scores, passages, None if original is None else ids[original], evidence)
+        )
+        links.append(Link(i, j, original, evidence, scores.rewrite))
+    return tuple(pairs), star_groups(ids, links)
+
+
+def passages_of(text: str, others: Sequence[str | None], config: DetectorConfig) -> list[tuple[Passage, ...]]:
+    """The passages of ``text`` aligned with each of ``others`` (none where a text is not known)."""
+    if not any(other is not None for other in others):
+        return [()] * len(others)
+    sentences = Sentences([text, *(other or "" for other in others)])
+    return [sentences.align(0, k, config.passage_similarity) for k in range(1, len(others) + 1)]

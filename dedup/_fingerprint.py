@@ -1,0 +1,111 @@
+"""Stage: texts -> fingerprints (tokens, MinHash signatures, distinct-shingle counts).
+
+::
+
+    texts -> tokens (page chrome flagged) -> shingle hashes -> signatures
+            _chrome.tokenize_pages          _shingle          _minhash
+
+The shingles leave page chrome out, so two pages of one site are not candidates by their
+furniture; the tokens keep it, flagged, for the re-ranker. Batches of about a megabyte of
+text are fingerprinted on all cores.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._arrays import distinct
+from ._batching import map_batches
+from ._chrome import tokenize_pages
+from ._config import DetectorConfig
+from ._minhash import MinHasher
+from ._tokenize import Tokens
+from ._types import I64, U32, Bools
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """What the later stages need of a batch of texts, one row per text.
+
+    Attributes
+    ----------
+    tokens : Tokens
+        Token hashes and flags, page chrome flagged.
+    signatures : ndarray of uint32, shape (n, num_perm)
+        MinHash signatures of the shingles outside page chrome.
+    sizes : ndarray of int64, shape (n,)
+        Number of distinct shingles; a text with none is never a candidate.
+    """
+
+    tokens: Tokens
+    signatures: U32
+    sizes: I64
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+    def subset(self, docs: I64) -> Fingerprints:
+        """The fingerprints of texts ``docs``, in that order."""
+        return Fingerprints(self.tokens.subset(docs), self.signatures[docs], self.sizes[docs])
+
+    @classmethod
+    def join(cls, parts: Sequence[Fingerprints]) -> Fingerprints:
+        """One batch made of consecutive batches."""
+        return cls(
+            Tokens.join([p.tokens for p in parts]),
+            np.concatenate([p.signatures for p in parts]),
+            np.concatenate([p.sizes for p in parts]),
+        )
+
+    def replace(self, rows: I64, other: Fingerprints) -> Fingerprints:
+        """These fingerprints with texts ``rows`` replaced by the texts of ``other``, in order."""
+        if len(rows) == 0:
+            return self
+        take = np.arange(len(self))
+        take[rows] = len(self) + np.arange(len(rows))
+        return Fingerprints.join([self, other]).subset(take)
+
+
+@functools.lru_cache(maxsize=8)
+def minhasher(config: DetectorConfig) -> MinHasher:
+    """The MinHasher of a configuration (its permutations are drawn once)."""
+    return MinHasher(config.num_perm, config.seed, config.scheme, config.ngram, config.stopwords)
+
+
+def distinct_counts(hashes: U32, bounds: I64) -> I64:
+    """The number of distinct values of each document of a flat array split at ``bounds``."""
+    doc = np.repeat(np.arange(len(bounds) - 1, dtype=np.uint64), np.diff(bounds))
+    keys = distinct((doc << np.uint64(32)) | hashes.astype(np.uint64))
+    return np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
+
+
+def _fingerprint_batch(texts: list[str], config: DetectorConfig) -> Fingerprints:
+    tokens = tokenize_pages(texts)
+    hasher = minhasher(config)
+    hashes, bounds = hasher.shingles(tokens.article())  # index keys leave page chrome out
+    return Fingerprints(tokens, hasher.sign(hashes, bounds), distinct_counts(hashes, bounds))
+
+
+def fingerprint(texts: Sequence[str], config: DetectorConfig) -> Fingerprints:
+    """The fingerprints of texts, batches spread over the cores.
+
+    Examples
+    --------
+    >>> prints = fingerprint(["Flood repairs close the library.", ""], DetectorConfig())
+    >>> prints.signatures.shape, prints.sizes.tolist()
+    ((2, 256), [4, 0])
+    """
+    done = map_batches(functools.partial(_fingerprint_batch, config=config), texts)
+    return Fingerprints.join(done) if done else _fingerprint_batch([], config)
+
+
+def refingerprint(before: Fingerprints, texts: Sequence[str], changed: Bools, config: DetectorConfig) -> Fingerprints:
+    """``before`` with the texts where ``changed`` fingerprinted again from ``texts``."""
+    redo = np.flatnonzero(changed)
+    if len(redo) == 0:
+        return before
+    return before.replace(redo, fingerprint([texts[k] for k in redo.tolist()], config))

@@ -1,0 +1,59 @@
+"""Stage: candidate pairs -> scores -> verdicts.
+
+The candidates of a batch are re-ranked in chunks whose documents are profiled together
+(``_rerank.Profiles``); every score of a pair depends on its two texts only, so a pair
+gets the same scores whichever batch it is judged in, and the same verdict (``_verdict``).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ._config import DetectorConfig
+from ._fingerprint import Fingerprints, fingerprint
+from ._minhash import MinHasher
+from ._rerank import Profiles, Scores
+from ._types import F64, I64
+from ._verdict import Verdict, decide, may_be_derived
+
+#: A pair of texts with a verdict: ``(i, j, verdict, scores)``, rows of a batch.
+Found = tuple[int, int, Verdict, Scores]
+PAIRS_PER_RERANK = 50_000  # candidate pairs whose documents are profiled together
+
+
+def judge_profiled(
+    profiles: Profiles, left: I64, right: I64, estimates: F64, config: DetectorConfig, full: bool = False
+) -> list[tuple[Verdict | None, Scores]]:
+    """The verdicts and scores of pairs ``(left[k], right[k])`` of profiled documents.
+
+    The in-order evidence is computed where a verdict may need it, or everywhere with ``full``.
+    """
+    aligned = (lambda _: True) if full else functools.partial(may_be_derived, config=config)
+    identical, scores = profiles.scores(left, right, estimates, aligned)
+    return [(decide(bool(same), s, config), s) for same, s in zip(identical, scores, strict=True)]
+
+
+def judge(pairs: I64, prints: Fingerprints, config: DetectorConfig) -> list[Found]:
+    """The pairs (rows of ``pairs``, texts of ``prints``) with a verdict, in the order given."""
+    found: list[Found] = []
+    for chunk in range(0, len(pairs), PAIRS_PER_RERANK):
+        part = pairs[chunk : chunk + PAIRS_PER_RERANK]
+        docs, local = np.unique(part, return_inverse=True)
+        local = local.reshape(part.shape)
+        estimates = MinHasher.jaccard_many(prints.signatures, part[:, 0], part[:, 1])
+        profiles = Profiles(prints.tokens.subset(docs), config)
+        judged = judge_profiled(profiles, local[:, 0], local[:, 1], estimates, config)
+        for (i, j), (verdict, scores) in zip(part.tolist(), judged, strict=True):
+            if verdict is not None:
+                found.append((i, j, verdict, scores))
+    return found
+
+
+def judge_texts(text_a: str, text_b: str, config: DetectorConfig) -> tuple[Verdict | None, Scores]:
+    """The verdict and every score of two texts, with no index and no batch around them."""
+    prints = fingerprint([text_a, text_b], config)
+    one, two = np.array([0]), np.array([1])
+    estimate = MinHasher.jaccard_many(prints.signatures, one, two)
+    return judge_profiled(Profiles(prints.tokens, config), one, two, estimate, config, full=True)[0]
