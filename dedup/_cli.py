@@ -31,12 +31,17 @@ class _Failed(Exception):
 
 
 def _fraction(text: str) -> float:
+    from ._config import check_fraction
+    from ._exceptions import ConfigError
+
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    try:
+        check_fraction("the value", value)
+    except ConfigError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
     return value
 
 

@@ -68,14 +68,6 @@ class JudgedPair:
         return self.gold not in (NONE, "unscored")
 
 
-def _ratio(a: int, b: int) -> float:
-    return a / b if b else 0.0
-
-
-def _f1(precision: float, recall: float) -> float:
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
 @dataclass(frozen=True)
 class Evaluation:
     """The judged pairs of a corpus and the metrics computed from them."""
@@ -88,35 +80,41 @@ class Evaluation:
 
     def derived_metrics(self) -> dict[str, float]:
         """Precision, recall, F1 and accuracy of "derived" (any verdict) against "not derived"."""
+        from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
         scored = self._scored()
-        tp = sum(p.derived and p.gold_derived for p in scored)
-        fp = sum(p.derived and not p.gold_derived for p in scored)
-        fn = sum(not p.derived and p.gold_derived for p in scored)
-        tn = len(scored) - tp - fp - fn
-        precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+        gold = [p.gold_derived for p in scored]
+        predicted = [p.derived for p in scored]
+        (tn, fp), (fn, tp) = confusion_matrix(gold, predicted, labels=[False, True]).tolist()
+        precision, recall, f1, _ = precision_recall_fscore_support(
+            gold, predicted, labels=[True], average=None, zero_division=0
+        )
         return {
             "pairs": len(scored), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": precision, "recall": recall, "f1": _f1(precision, recall),
-            "accuracy": _ratio(tp + tn, len(scored)),
+            "precision": float(precision[0]), "recall": float(recall[0]), "f1": float(f1[0]),
+            "accuracy": float(accuracy_score(gold, predicted)) if scored else 0.0,
         }  # fmt: skip
 
     def verdict_metrics(self) -> dict[str, dict[str, float]]:
         """Precision, recall and F1 per verdict, over pairs whose gold label is a verdict or none."""
+        from sklearn.metrics import precision_recall_fscore_support
+
         scored = [p for p in self._scored() if p.gold in (*VERDICTS, NONE)]
+        if not scored:
+            return {}
+        gold, predicted = [p.gold for p in scored], [p.predicted for p in scored]
+        precision, recall, f1, support = precision_recall_fscore_support(
+            gold, predicted, labels=list(VERDICTS), average=None, zero_division=0
+        )
         result = {}
-        for verdict in VERDICTS:
-            tp = sum(p.predicted == verdict and p.gold == verdict for p in scored)
-            predicted = sum(p.predicted == verdict for p in scored)
-            actual = sum(p.gold == verdict for p in scored)
-            if not predicted and not actual:
-                continue
-            precision, recall = _ratio(tp, predicted), _ratio(tp, actual)
-            result[verdict] = {
-                "support": actual,
-                "precision": precision,
-                "recall": recall,
-                "f1": _f1(precision, recall),
-            }
+        for k, verdict in enumerate(VERDICTS):
+            if support[k] or verdict in predicted:
+                result[verdict] = {
+                    "support": int(support[k]),
+                    "precision": float(precision[k]),
+                    "recall": float(recall[k]),
+                    "f1": float(f1[k]),
+                }
         return result
 
     def confusion(self) -> dict[str, dict[str, int]]:

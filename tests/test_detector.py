@@ -191,3 +191,41 @@ def test_add_many_takes_timestamps_expires_and_names_originals(seeds):
         Evidence.TIMESTAMP,
     )
     assert "old" not in det and len(det) == 2
+
+
+def _stream(seeds):
+    """Documents in arrival order: copies of earlier ones, unrelated ones, and expiring ones."""
+    variants = _variants()
+    return [
+        ("wire", ARTICLE, 1000.0),
+        ("other", UNRELATED, None),
+        ("exact", variants["exact"], 1500.0),
+        *[(doc_id, text, 1000.0 + 100 * k) for k, (doc_id, text) in enumerate(sorted(seeds.items()))],
+        ("edited", variants["edited"], 9000.0),  # expires wire before it is compared
+        ("truncated", variants["truncated"], 9100.0),
+        ("empty", "", None),
+    ]
+
+
+@pytest.mark.parametrize("max_age", [None, 5000.0])
+def test_add_many_finds_what_adding_one_by_one_finds(seeds, max_age):
+    docs = _stream(seeds)
+    one_by_one, batch = Detector(max_age=max_age), Detector(max_age=max_age)
+    one_by_one.add("indexed", _variants()["wrapped"], 0.0)
+    batch.add("indexed", _variants()["wrapped"], 0.0)
+    expected = set()
+    for doc_id, text, stamp in docs:
+        for m in one_by_one.add(doc_id, text, stamp):
+            expected.add((*sorted((m.doc_id, doc_id)), m.verdict, m.scores))
+    found = {(*sorted((p.a, p.b)), p.verdict, p.scores) for p in batch.add_many(docs).pairs}
+    assert found == expected and len(found) >= 5
+    assert batch._store.documents().ids == one_by_one._store.documents().ids
+
+
+def test_query_many_answers_as_query_does(seeds):
+    det = Detector()
+    det.add_many(sorted(seeds.items()))
+    texts = [*seeds.values(), *_variants().values(), UNRELATED, ""]
+    assert det.query_many(texts) == [det.query(text) for text in texts]
+    with pytest.raises(TypeError, match="Iterable over raw text documents expected"):
+        det.query_many(ARTICLE)

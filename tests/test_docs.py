@@ -64,3 +64,10 @@ def test_the_documentation_site_builds(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_api_reference_documents_every_public_name():
+    import dedup
+
+    documented = set(re.findall(r"^::: dedup\.(\w+)$", (ROOT / "docs" / "api.md").read_text("utf-8"), re.M))
+    assert documented == set(dedup.__all__)
