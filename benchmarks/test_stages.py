@@ -6,8 +6,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from dedup import Detector, MinHasher, Verdict, normalize
-from dedup._lsh import LSHIndex
 from dedup._judge import judge_profiled
+from dedup._lsh import LSHIndex
 from dedup._rerank import Profiles
 from dedup._shingle import shingles
 from dedup._tokenize import tokenize

@@ -121,6 +121,4 @@ LINES = st.sampled_from(
 def test_chrome_of_a_text_does_not_depend_on_its_batch(texts):
     batch = tokenize_pages(texts)
     for i, text in enumerate(texts):
-        np.testing.assert_array_equal(
-            batch.flags[batch.bounds[i] : batch.bounds[i + 1]], tokenize_pages([text]).flags
-        )
+        np.testing.assert_array_equal(batch.flags[batch.bounds[i] : batch.bounds[i + 1]], tokenize_pages([text]).flags)
