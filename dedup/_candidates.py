@@ -15,7 +15,7 @@ from ._config import DetectorConfig
 from ._fingerprint import Fingerprints
 from ._lsh import band_keys, pairs_sharing_keys
 from ._minhash import MinHasher
-from ._store import Documents
+from ._store import Gate
 from ._types import F64, I64, U8, U32, U64, Bools
 
 
@@ -66,11 +66,12 @@ def batch_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools 
     return pairs_sharing_keys(keys_of(prints, config), keep=keep, among=among)
 
 
-def index_candidates(prints: Fingerprints, found: tuple[I64, Documents], config: DetectorConfig) -> I64:
-    """The rows of ``found`` (pairs of texts of a batch and stored documents, from
-    :meth:`Store.candidates`) that pass the overlap gate."""
-    pairs, documents = found
-    signatures = np.concatenate((prints.signatures, documents.signatures))
-    sizes = np.concatenate((prints.sizes, documents.sizes))
+def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:
+    """The overlap gate of a batch's pairs with stored documents, for :meth:`Store.candidates`."""
     shift = np.array([0, len(prints)])
-    return overlapping(pairs + shift, signatures, sizes, config) - shift
+
+    def gate(pairs: I64, signatures: U32, sizes: I64) -> I64:
+        both = np.concatenate((prints.signatures, signatures)), np.concatenate((prints.sizes, sizes))
+        return overlapping(pairs + shift, *both, config) - shift
+
+    return gate

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import _persist as persist
 from ._batching import check_texts
-from ._candidates import keys_of
+from ._candidates import gate_for, keys_of
 from ._config import DetectorConfig
 from ._exceptions import ConfigError
 from ._explain import explain
@@ -97,7 +97,7 @@ class Detector:
         texts = [_check_text(text) for text in texts]
         prints = fingerprint(texts, self.config)
         with self._lock:
-            found = self._store.candidates(keys_of(prints, self.config))
+            found = self._store.candidates(keys_of(prints, self.config), gate_for(prints, self.config))
         return matches(pairs_with_index(prints, found, self.config), texts, self.config)
 
     def add(self, doc_id: str, text: str, timestamp: float | None = None) -> list[Match]:
@@ -151,7 +151,7 @@ class Detector:
         # processes find each other at least once.
         with self._lock:
             self._store.put(to_store(ids, texts, times, prints, c), keys)
-            found = self._store.candidates(keys)
+            found = self._store.candidates(keys, gate_for(prints, c))
             if c.max_age is not None and newest is not None:
                 self._store.expire(newest - c.max_age)
         cutoff = cutoffs(times, c.max_age)
@@ -216,7 +216,7 @@ class Detector:
         # as given, as by query: a file that was added is an exact copy of itself.
         prints = stripped.prints if stripped.texts == given and stripped.prints else fingerprint(given, c)
         with self._lock:
-            found = self._store.candidates(keys_of(prints, c))
+            found = self._store.candidates(keys_of(prints, c), gate_for(prints, c))
         indexed = pairs_with_index(prints, found, c, ids)
         return report(ids, stripped.texts, times, stripped.found, indexed, c, stripped.boilerplate)
 

@@ -97,7 +97,7 @@ def fingerprint(texts: Sequence[str], config: DetectorConfig) -> Fingerprints:
     --------
     >>> prints = fingerprint(["Flood repairs close the library.", ""], DetectorConfig())
     >>> prints.signatures.shape, prints.sizes.tolist()
-    ((2, 256), [4, 0])
+    ((2, 256), [3, 0])
     """
     done = map_batches(functools.partial(_fingerprint_batch, config=config), texts)
     return Fingerprints.join(done) if done else _fingerprint_batch([], config)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._boilerplate import Boilerplate
-from ._candidates import batch_candidates, index_candidates
+from ._candidates import batch_candidates
 from ._config import DetectorConfig
 from ._explain import explain, passages_of
 from ._fingerprint import Fingerprints
@@ -66,12 +66,13 @@ def pairs_with_index(
     ids: Sequence[str] = (),
     cutoff: F64 | None = None,
 ) -> Indexed:
-    """The pairs of a batch with the stored documents ``found`` for it by :meth:`Store.candidates`.
+    """The pairs of a batch with the stored documents ``found`` for it by :meth:`Store.candidates`
+    through the gate of :func:`~dedup._candidates.gate_for`.
 
     Stored documents under ``ids`` (the batch's own) are left out, and with ``cutoff``
     those that adding the batch in order had expired (see :func:`cutoffs`).
     """
-    pairs, documents = index_candidates(prints, found, config), found[1]
+    pairs, documents = found
     if ids:
         pairs = pairs[seen_in_index(pairs, documents, ids, cutoff if cutoff is not None else cutoffs(ids, None))]
     stored = Fingerprints(documents.tokens, documents.signatures, documents.sizes)

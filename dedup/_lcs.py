@@ -51,7 +51,7 @@ def common_rows(a: U32, weights_a: I64, b: U32, rows: I64) -> I64:
     --------
     >>> a, b = np.array([1, 2, 3], dtype=np.uint32), np.array([2, 1, 3], dtype=np.uint32)
     >>> common_rows(a, np.array([5, 1, 1]), b, np.array([3])).tolist()
-    [[0, 0, 5, 6]]
+    [[0, 1, 5, 6]]
     """
     if _kernels.available() and len(a) * len(b) >= _kernels.MIN_CELLS:
         return _kernels.lcs_rows(a, weights_a, b, rows)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ._lsh import LSHIndex
-from ._store import Documents
+from ._store import Documents, Gate, renumber
 from ._tokenize import Tokens
 from ._types import I64, U8, U32, U64
 
@@ -96,10 +96,10 @@ class MemoryStore:
         self._oldest = math.inf if np.isnan(stamps).all() else float(np.nanmin(stamps))
         return expired
 
-    def candidates(self, keys: U64) -> tuple[I64, Documents]:
-        pairs = self._index.query_many(keys)
-        slots, rows = np.unique(pairs[:, 1], return_inverse=True)
-        return np.stack((pairs[:, 0], rows.ravel()), axis=1), self._at(slots)
+    def candidates(self, keys: U64, gate: Gate) -> tuple[I64, Documents]:
+        slots, pairs = renumber(self._index.query_many(keys))
+        used, pairs = renumber(gate(pairs, self._signatures[slots], self._sizes[slots]))
+        return pairs, self._at(slots[used])
 
     def documents(self) -> Documents:
         return self._at(np.array(sorted(self._slots.values()), dtype=np.int64))

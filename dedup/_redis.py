@@ -31,7 +31,7 @@ import numpy as np
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, IndexLoadError
 from ._persist import SIGNATURE_SETTINGS, check_header, header, settle_config
-from ._store import Documents
+from ._store import Documents, Gate
 from ._types import I64, U8, U32, U64
 
 if TYPE_CHECKING:
@@ -181,20 +181,35 @@ class RedisStore:
                 pass
         return sorted(expired)
 
-    def candidates(self, keys: U64) -> tuple[I64, Documents]:
+    def candidates(self, keys: U64, gate: Gate) -> tuple[I64, Documents]:
         pipe = self._client.pipeline(transaction=False)
         for row in keys:
             pipe.sunion(self._band_keys(row.astype("<u8").tobytes()))
         found = pipe.execute()
-        documents = self._fetch(sorted(set().union(*found)))
-        position = {doc_id: k for k, doc_id in enumerate(documents.ids)}
-        pairs = sorted(
-            (row, position[doc_id])
-            for row, ids in enumerate(found)
-            for doc_id in map(_decode, ids)
-            if doc_id in position  # removed meanwhile
-        )
+        ids = sorted(set().union(*found))
+        for doc_id in ids:
+            pipe.hmget(self._doc(doc_id), (b"sig", b"size"))
+        stored = {
+            doc_id: self._signature(_decode(doc_id), values)
+            for doc_id, values in zip(ids, pipe.execute(), strict=True)
+            if values[0] is not None  # removed meanwhile
+        }
+        ids = list(stored)
+        position = {doc_id: k for k, doc_id in enumerate(ids)}
+        colliding = [(row, position[d]) for row, members in enumerate(found) for d in members if d in position]
+        signatures = np.stack([stored[d][0] for d in ids]) if ids else np.zeros((0, self._num_perm), dtype=np.uint32)
+        sizes = np.array([stored[d][1] for d in ids], dtype=np.int64)
+        kept = gate(np.array(sorted(colliding), dtype=np.int64).reshape(-1, 2), signatures, sizes).tolist()
+        documents = self._fetch(sorted({ids[k] for _, k in kept}))
+        row_of = {_encode(doc_id): k for k, doc_id in enumerate(documents.ids)}
+        pairs = [(row, row_of[ids[k]]) for row, k in kept if ids[k] in row_of]  # some may be removed meanwhile
         return np.array(pairs, dtype=np.int64).reshape(-1, 2), documents
+
+    def _signature(self, doc_id: str, values: list[bytes | None]) -> tuple[U32, int]:
+        signature, size = values
+        if signature is None or size is None or len(signature) != 4 * self._num_perm or int(size) < 0:
+            raise IndexLoadError(f"document {doc_id!r} of the Redis index is corrupted: arrays of the wrong length")
+        return np.frombuffer(signature, dtype="<u4").astype(np.uint32), int(size)
 
     def documents(self) -> Documents:
         return self._fetch(self._client.zrange(self._ids, 0, -1))

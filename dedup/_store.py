@@ -11,7 +11,7 @@ server shared by several processes.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -82,6 +82,16 @@ class Documents:
         return self.tokens.hashes[lo:hi].copy(), self.tokens.flags[lo:hi].copy()
 
 
+#: A filter of colliding pairs by their signatures, see :meth:`Store.candidates`.
+Gate = Callable[[I64, U32, I64], I64]
+
+
+def renumber(pairs: I64) -> tuple[I64, I64]:
+    """The distinct values of ``pairs[:, 1]``, and ``pairs`` with them numbered from 0 in that order."""
+    values, rows = np.unique(pairs[:, 1], return_inverse=True)
+    return values, np.stack((pairs[:, 0], rows.ravel()), axis=1)
+
+
 class Store(Protocol):
     """Where a detector keeps its documents; every method is atomic on its own."""
 
@@ -98,11 +108,14 @@ class Store(Protocol):
     def expire(self, before: float) -> list[str]:
         """Forget the documents with a timestamp before ``before``; returns their ids, sorted."""
 
-    def candidates(self, keys: U64) -> tuple[I64, Documents]:
-        """The documents sharing a band key with each row of ``keys`` (shape ``(n, bands)``).
+    def candidates(self, keys: U64, gate: Gate) -> tuple[I64, Documents]:
+        """The documents sharing a band key with each row of ``keys`` (shape ``(n, bands)``) that pass ``gate``.
 
-        Returns the pairs ``(row of keys, row of the documents)``, shape ``(m, 2)``, sorted,
-        and the documents they name, each once.
+        ``gate(pairs, signatures, sizes)`` is given the colliding pairs ``(row of keys, row
+        of signatures)`` with the signatures and shingle counts of the stored documents they
+        name, and returns the pairs to keep, so that only those documents are fetched.
+        Returns the pairs kept ``(row of keys, row of the documents)``, shape ``(m, 2)``,
+        sorted, and the documents they name, each once.
         """
 
     def documents(self) -> Documents:

@@ -1,0 +1,60 @@
+"""Each stage on its own: fingerprint, candidates, judge, explain."""
+
+import numpy as np
+
+from dedup import DetectorConfig, Evidence, Verdict
+from dedup._candidates import batch_candidates, gate_for, keys_of
+from dedup._explain import explain
+from dedup._fingerprint import Fingerprints, fingerprint
+from dedup._ingest import to_store
+from dedup._judge import judge
+from dedup._memory import MemoryStore
+
+from .test_detector import ARTICLE, UNRELATED, _variants
+
+CONFIG = DetectorConfig()
+TEXTS = [ARTICLE, UNRELATED, _variants()["edited"], ""]
+
+
+def test_fingerprints_of_a_text_do_not_depend_on_its_batch():
+    batch = fingerprint(TEXTS, CONFIG)
+    for k, text in enumerate(TEXTS):
+        alone = fingerprint([text], CONFIG)
+        np.testing.assert_array_equal(batch.signatures[k], alone.signatures[0])
+        np.testing.assert_array_equal(batch.tokens.doc(k), alone.tokens.doc(0))
+    assert batch.sizes[3] == 0 and (batch.sizes[:3] > 0).all()
+
+
+def test_candidates_of_a_batch_are_the_copy_pair_only():
+    assert batch_candidates(fingerprint(TEXTS, CONFIG), CONFIG).tolist() == [[0, 2]]
+
+
+def test_candidates_from_a_store_pass_the_same_gate():
+    stored = fingerprint(TEXTS[:2], CONFIG)
+    store = MemoryStore(CONFIG.num_perm, CONFIG.bands, CONFIG.rows)
+    store.put(to_store(["article", "other"], TEXTS[:2], [None, None], stored, CONFIG), keys_of(stored, CONFIG))
+    queries = fingerprint([TEXTS[2], TEXTS[3], UNRELATED.upper()], CONFIG)
+    pairs, documents = store.candidates(keys_of(queries, CONFIG), gate_for(queries, CONFIG))
+    assert [(row, documents.ids[k]) for row, k in pairs.tolist()] == [(0, "article"), (2, "other")]
+
+
+def test_judge_gives_each_candidate_its_verdict():
+    prints = fingerprint(TEXTS, CONFIG)
+    found = judge(np.array([[0, 2], [0, 1]]), prints, CONFIG)
+    assert [(i, j, v) for i, j, v, _ in found] == [(0, 2, Verdict.NEAR_DUPLICATE)]
+
+
+def test_explain_aligns_passages_names_the_original_and_groups():
+    prints = fingerprint(TEXTS, CONFIG)
+    found = judge(np.array([[0, 2]]), prints, CONFIG)
+    (pair,), (group,) = explain(["a", "b", "c", "d"], TEXTS, [1.0, None, 2.0, None], found, CONFIG)
+    assert (pair.source, pair.evidence, group.documents) == ("a", Evidence.TIMESTAMP, ("a", "c"))
+    assert len(pair.passages) >= 5
+
+
+def test_fingerprints_join_and_replace_rows():
+    prints = fingerprint(TEXTS, CONFIG)
+    swapped = prints.replace(np.array([1]), fingerprint([TEXTS[2]], CONFIG))
+    np.testing.assert_array_equal(swapped.signatures[1], prints.signatures[2])
+    joined = Fingerprints.join([prints.subset(np.array([0])), prints.subset(np.array([1, 2, 3]))])
+    np.testing.assert_array_equal(joined.tokens.hashes, prints.tokens.hashes)
