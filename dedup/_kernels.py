@@ -166,7 +166,7 @@ def affine32(hashes: Any, bounds: Any, a: Any, b: Any, out: Any) -> None:
 
 
 def lcs_rows(a: Any, weights_a: Any, b: Any, rows: Any) -> Any:
-    """Rows of the heaviest-common-subsequence table (see ``_rerank._lcs_rows``)."""
+    """Rows of the heaviest-common-subsequence table (see ``_lcs.common_rows``)."""
     kernels = _compiled()
     assert kernels is not None
     table = np.zeros((len(rows), len(b) + 1), dtype=np.int64)
