@@ -313,7 +313,20 @@ class PanResult:
 
 
 def _read(path: Path) -> str:
-    return decode(path.read_bytes(), str(path))
+    """The text of a corpus document, exactly as PAN's offsets count its characters.
+
+    That is the UTF-8 text as it is, with the stray NUL characters that a few of PAN's web
+    texts hold (which :func:`~dedup._io.decode` takes for a binary file). A document that is
+    not UTF-8 is decoded as any other file, with a warning.
+    """
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return decode(data, str(path))
+        except InputError as err:
+            raise InputError(f"{path}: {err}") from None
 
 
 def detect(detector: Detector, suspicious: tuple[str, str], source: tuple[str, str]) -> tuple[I64, bool]:

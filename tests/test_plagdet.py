@@ -175,8 +175,9 @@ SOURCE = (
     "the western basin until the work is finished, the authority said in a statement. Local traders fear "
     "that the closure will cost them the busy season, when visitors crowd the promenade every weekend."
 )
-# Non-ASCII text before the copy: its offsets in characters differ from those in bytes.
-PREFIX = "Café owners in Saint-Étienne réagissent — «surpris» — to a decision made far away. "
+# Non-ASCII text before the copy, so that its offsets in characters differ from those in
+# bytes, and a stray NUL character, as some of PAN's web texts have: it is text, not binary.
+PREFIX = "Café owners in Saint-Étienne réagissent — «surpris»\x00 — to a decision made far away. "
 SUSPICIOUS = PREFIX + SOURCE + " Nobody at the café had heard of the plan before."
 UNRELATED = (
     "A mountain railway reopened after a landslide blocked its tracks for three weeks in the spring. "
