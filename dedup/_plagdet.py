@@ -160,7 +160,10 @@ class Tally:
 
 @dataclass(frozen=True)
 class Measures:
-    """PAN's measures of a set of detections against a set of cases.
+    """PAN's measures of a set of detections against a set of cases, and what they count.
+
+    ``detected_cases`` are the cases that a detection overlaps; ``false_detections`` the
+    detections that share no character with a case.
 
     Examples
     --------
@@ -180,6 +183,7 @@ class Measures:
     cases: int
     detected_cases: int
     detections: int
+    false_detections: int
 
     @classmethod
     def of(cls, tally: Tally) -> Measures:
@@ -191,7 +195,10 @@ class Measures:
         detected = tally.detections[tally.detections > 0]
         granularity = float(detected.mean()) if len(detected) else 1.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return cls(f1 / math.log2(1 + granularity), precision, recall, granularity, cases, len(detected), detections)
+        false = int(np.count_nonzero(tally.precision == 0))
+        return cls(
+            f1 / math.log2(1 + granularity), precision, recall, granularity, cases, len(detected), detections, false
+        )
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -202,6 +209,7 @@ class Measures:
             "cases": self.cases,
             "detected_cases": self.detected_cases,
             "detections": self.detections,
+            "false_detections": self.false_detections,
         }
 
 
@@ -377,10 +385,17 @@ class PanEvaluation:
         """Time spent in the detector on the pairs of ``category``, or on all pairs."""
         return sum(r.seconds for r in self._of(category))
 
+    def _no_plagiarism(self) -> list[PanResult]:
+        return [r for r in self.results if r.pair.category.endswith(NO_PLAGIARISM)]
+
     def no_plagiarism_flagged(self) -> tuple[int, int]:
         """Pairs reported and pairs in all, over the categories whose name ends in ``no-plagiarism``."""
-        counts = [self.flagged(c) for c in self.categories() if c.endswith(NO_PLAGIARISM)]
-        return sum(f for f, _ in counts), sum(n for _, n in counts)
+        results = self._no_plagiarism()
+        return sum(r.flagged for r in results), len(results)
+
+    def no_plagiarism_flagged_pairs(self) -> list[tuple[str, str]]:
+        """The (suspicious, source) file names of the no-plagiarism pairs reported."""
+        return [(r.pair.suspicious.name, r.pair.source.name) for r in self._no_plagiarism() if r.flagged]
 
     def as_dict(self) -> dict[str, Any]:
         def summary(category: str | None) -> dict[str, Any]:
@@ -398,7 +413,12 @@ class PanEvaluation:
             "corpus": self.name,
             "overall": summary(None),
             "categories": {c: summary(c) for c in self.categories()},
-            "no_plagiarism_flagged": {"pairs": pairs, "flagged": flagged, "share": share},
+            "no_plagiarism_flagged": {
+                "pairs": pairs,
+                "flagged": flagged,
+                "share": share,
+                "flagged_pairs": [list(names) for names in self.no_plagiarism_flagged_pairs()],
+            },
         }
 
 

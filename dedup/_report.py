@@ -287,26 +287,29 @@ def render_plagdet(evaluation: PanEvaluation, fmt: str) -> str:
         raise ValueError(f"format must be text or json, got {fmt!r}")
     rows = [(c, c) for c in evaluation.categories()] + [("all", None)]
     width = max(len(name) for name, _ in rows)
-    heads = ("pairs", "flagged", "cases", "detected", "detections", "plagdet", "precision", "recall", "granularity")
-    widths = [len(h) + 2 for h in (*heads, "seconds")]
+    heads = ["pairs", "flagged", "cases", "detected", "detections", "false"]
+    heads += ["plagdet", "precision", "recall", "granularity", "seconds"]
+    widths = [len(h) + 2 for h in heads]
     lines = [
         f"corpus: {evaluation.name}",
         "",
-        "  " + " " * width + "".join(f"{h:>{w}s}" for h, w in zip((*heads, "seconds"), widths, strict=True)),
+        "  " + " " * width + "".join(f"{h:>{w}s}" for h, w in zip(heads, widths, strict=True)),
     ]
     for name, category in rows:
         m = evaluation.measures(category)
         flagged, pairs = evaluation.flagged(category)
-        cells = [f"{n:d}" for n in (pairs, flagged, m.cases, m.detected_cases, m.detections)]
+        cells = [f"{n:d}" for n in (pairs, flagged, m.cases, m.detected_cases, m.detections, m.false_detections)]
         cells += [f"{x:.3f}" for x in (m.plagdet, m.precision, m.recall, m.granularity)]
         cells.append(f"{evaluation.seconds(category):.1f}")
         lines.append(f"  {name:{width}s}" + "".join(f"{c:>{w}s}" for c, w in zip(cells, widths, strict=True)))
     flagged, pairs = evaluation.no_plagiarism_flagged()
     if pairs:
         lines += ["", f"no-plagiarism pairs flagged: {flagged} of {pairs} ({flagged / pairs:.3f})"]
+        lines += [f"  {susp} ~ {src}" for susp, src in evaluation.no_plagiarism_flagged_pairs()]
     lines += [
         "",
-        "flagged: pairs the detector reported; detected: cases a detection overlaps; seconds: time in the detector.",
+        "flagged: pairs the detector reported; detected: cases a detection overlaps; false: detections that share",
+        "no character with a case; seconds: time in the detector.",
         "A category without cases scores 1 when nothing in it is detected and 0 otherwise (PAN's rule).",
     ]
     return "\n".join(lines) + "\n"

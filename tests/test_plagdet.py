@@ -38,7 +38,7 @@ def figures(m):
 def test_a_perfect_detection_scores_1():
     m = measure(([CASE], [CASE]))
     assert figures(m) == (1.0, 1.0, 1.0, 1.0)
-    assert (m.cases, m.detected_cases, m.detections) == (1, 1, 1)
+    assert (m.cases, m.detected_cases, m.detections, m.false_detections) == (1, 1, 1, 0)
 
 
 def test_a_case_detected_as_two_halves_has_granularity_2():
@@ -68,12 +68,13 @@ def test_a_detection_longer_than_its_case_halves_precision():
 def test_a_detection_must_overlap_a_case_in_both_documents():
     m = measure(([CASE], [(0, 100, 500, 600)]))
     assert figures(m) == (0.0, 0.0, 0.0, 1.0)
-    assert m.detected_cases == 0
+    assert (m.detected_cases, m.false_detections) == (0, 1)
 
 
 def test_a_false_detection_in_a_pair_without_cases_lowers_precision():
     m = measure(([CASE], [CASE]), ([], [(0, 100, 0, 100)]))
     assert (m.precision, m.recall, m.granularity) == (0.5, 1.0, 1.0)
+    assert (m.detections, m.false_detections) == (2, 1)
     assert m.plagdet == pytest.approx(2 / 3)
 
 
@@ -287,7 +288,7 @@ def test_a_verbatim_copy_is_detected_and_an_unrelated_pair_is_not(corpus):
 def test_eval_pan_prints_a_row_per_category_and_the_no_plagiarism_share(corpus, capsys):
     assert main(["eval", "pan", str(corpus)]) == 0
     out = capsys.readouterr().out
-    assert re.search(r"^  01-no-plagiarism +1 +0 +0 +0 +0 +1\.000 ", out, re.M)
+    assert re.search(r"^  01-no-plagiarism +1 +0 +0 +0 +0 +0 +1\.000 ", out, re.M)
     assert re.search(r"^  02-no-obfuscation +1 +1 +1 +1 ", out, re.M)
     assert re.search(r"^  all +2 +1 +1 +1 ", out, re.M)
     assert "no-plagiarism pairs flagged: 0 of 1 (0.000)" in out
@@ -298,8 +299,23 @@ def test_eval_pan_json_has_the_measures_overall_and_per_category(corpus, capsys)
     report = json.loads(capsys.readouterr().out)
     assert set(report["categories"]) == {"01-no-plagiarism", "02-no-obfuscation"}
     assert report["overall"]["pairs"] == 2 and report["overall"]["cases"] == 1
-    assert {"plagdet", "precision", "recall", "granularity", "seconds"} <= set(report["overall"])
-    assert report["no_plagiarism_flagged"] == {"pairs": 1, "flagged": 0, "share": 0.0}
+    assert {"plagdet", "precision", "recall", "granularity", "false_detections", "seconds"} <= set(report["overall"])
+    assert report["no_plagiarism_flagged"] == {"pairs": 1, "flagged": 0, "share": 0.0, "flagged_pairs": []}
+
+
+def test_eval_pan_names_the_no_plagiarism_pairs_it_flags(corpus, capsys):
+    names = ("suspicious-document00001.txt", "source-document00001.txt")
+    (corpus / "01-no-plagiarism" / "pairs").write_text(" ".join(names) + "\n", "utf-8")
+    (corpus / "01-no-plagiarism" / "suspicious-document00001-source-document00001.xml").write_text(truth(*names))
+    assert main(["eval", "pan", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "no-plagiarism pairs flagged: 1 of 1 (1.000)\n  suspicious-document00001.txt ~ source-document00001.txt\n"
+        in out
+    )
+    assert main(["eval", "pan", str(corpus), "--format", "json"]) == 0
+    flagged = json.loads(capsys.readouterr().out)["no_plagiarism_flagged"]
+    assert (flagged["share"], flagged["flagged_pairs"]) == (1.0, [list(names)])
 
 
 def test_sample_is_refused_for_the_other_corpus_kinds(capsys):
