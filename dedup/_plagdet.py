@@ -163,7 +163,7 @@ class Measures:
     """PAN's measures of a set of detections against a set of cases, and what they count.
 
     ``detected_cases`` are the cases that a detection overlaps; ``false_detections`` the
-    detections that share no character with a case.
+    detections that overlap no case (in both documents), whose precision is 0.
 
     Examples
     --------

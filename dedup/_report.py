@@ -308,8 +308,8 @@ def render_plagdet(evaluation: PanEvaluation, fmt: str) -> str:
         lines += [f"  {susp} ~ {src}" for susp, src in evaluation.no_plagiarism_flagged_pairs()]
     lines += [
         "",
-        "flagged: pairs the detector reported; detected: cases a detection overlaps; false: detections that share",
-        "no character with a case; seconds: time in the detector.",
+        "flagged: pairs the detector reported; detected: cases a detection overlaps (in both documents);",
+        "false: detections that overlap no case; seconds: time in the detector.",
         "A category without cases scores 1 when nothing in it is detected and 0 otherwise (PAN's rule).",
     ]
     return "\n".join(lines) + "\n"
