@@ -206,11 +206,24 @@ def _parser() -> argparse.ArgumentParser:
         "against the predicted verdicts, the score distributions per gold category, and the pairs where "
         "the detector disagrees with the labels. Corpus kinds: clough (Clough & Stevenson's folder), "
         "semeval (SemEval-2022 Task 8 pairs.csv or its folder), mrpc (the MSR paraphrase TSV or its "
-        'folder), pairs (JSON lines of {"a": text, "b": text, "label": gold}; see docs/quality.md).',
+        'folder), pairs (JSON lines of {"a": text, "b": text, "label": gold}; see docs/quality.md). '
+        "Kind pan (a PAN text-alignment corpus folder) measures partial reuse instead: each (suspicious, "
+        "source) pair is scanned on its own, the aligned passages of what is found are its detections, and "
+        "the report gives PAN's plagdet, precision, recall and granularity overall and per category, the "
+        "share of pairs flagged, and the time taken.",
     )
-    evaluate.add_argument("kind", metavar="KIND", choices=sorted(READERS), help="one of: " + ", ".join(sorted(READERS)))
+    kinds = sorted([*READERS, "pan"])
+    evaluate.add_argument("kind", metavar="KIND", choices=kinds, help="one of: " + ", ".join(kinds))
     evaluate.add_argument("path", metavar="PATH", help="the corpus file or folder")
     evaluate.add_argument("--format", choices=("text", "json"), default="text", help="text tables (default) or JSON")
+    evaluate.add_argument(
+        "--sample",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="with pan, evaluate N pairs of each category, evenly spaced in its pairs file: those at "
+        "positions i * count // N (default: all pairs)",
+    )
 
     index = commands.add_parser(
         "index",
@@ -379,11 +392,31 @@ def _index(args: argparse.Namespace) -> int:
     return _report(result, args, reader, {doc_id: text for doc_id, text, _ in docs.values()})
 
 
+def _evaluate_pan(args: argparse.Namespace) -> int:
+    from ._config import DetectorConfig
+    from ._plagdet import evaluate_pan, read_pan
+    from ._report import render_plagdet
+
+    pairs = read_pan(args.path, args.sample)
+
+    def progress(done: int) -> None:
+        if done % 50 == 0 or done == len(pairs):
+            _progress(f"{done} of {len(pairs)} pairs" + ("\n" if done == len(pairs) else ""))
+
+    evaluation = evaluate_pan(pairs, args.kind, DetectorConfig(**_settings(args)), progress)
+    sys.stdout.write(render_plagdet(evaluation, args.format))
+    return EXIT_OK
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from ._config import DetectorConfig
     from ._eval import cases_of, evaluate
     from ._report import render_evaluation
 
+    if args.kind == "pan":
+        return _evaluate_pan(args)
+    if args.sample is not None:
+        raise _Failed(f"--sample applies to pan corpora only, not to {args.kind}")
     evaluation = evaluate(cases_of(args.kind, args.path), args.kind, DetectorConfig(**_settings(args)))
     sys.stdout.write(render_evaluation(evaluation, args.format))
     return EXIT_OK

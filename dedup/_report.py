@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields
 
 from ._eval import VERDICTS, Evaluation
+from ._plagdet import PanEvaluation
 from ._rerank import Scores
 from ._results import Pair, ScanResult
 from ._source import Evidence
@@ -275,4 +276,40 @@ def render_evaluation(evaluation: Evaluation, fmt: str) -> str:
                 f"  {p.case} ~ {p.doc}: gold {p.gold} ({p.category}), predicted {p.predicted}, "
                 f"rewrite {p.scores.rewrite:.3f}, containment {p.scores.containment:.3f}"
             )
+    return "\n".join(lines) + "\n"
+
+
+def render_plagdet(evaluation: PanEvaluation, fmt: str) -> str:
+    """The report of a PAN evaluation: a ``text`` table or one ``json`` document."""
+    if fmt == "json":
+        return json.dumps(evaluation.as_dict(), indent=2, sort_keys=True) + "\n"
+    if fmt != "text":
+        raise ValueError(f"format must be text or json, got {fmt!r}")
+    rows = [(c, c) for c in evaluation.categories()] + [("all", None)]
+    width = max(len(name) for name, _ in rows)
+    heads = ["pairs", "flagged", "cases", "detected", "detections", "false"]
+    heads += ["plagdet", "precision", "recall", "granularity", "seconds"]
+    widths = [len(h) + 2 for h in heads]
+    lines = [
+        f"corpus: {evaluation.name}",
+        "",
+        "  " + " " * width + "".join(f"{h:>{w}s}" for h, w in zip(heads, widths, strict=True)),
+    ]
+    for name, category in rows:
+        m = evaluation.measures(category)
+        flagged, pairs = evaluation.flagged(category)
+        cells = [f"{n:d}" for n in (pairs, flagged, m.cases, m.detected_cases, m.detections, m.false_detections)]
+        cells += [f"{x:.3f}" for x in (m.plagdet, m.precision, m.recall, m.granularity)]
+        cells.append(f"{evaluation.seconds(category):.1f}")
+        lines.append(f"  {name:{width}s}" + "".join(f"{c:>{w}s}" for c, w in zip(cells, widths, strict=True)))
+    flagged, pairs = evaluation.no_plagiarism_flagged()
+    if pairs:
+        lines += ["", f"no-plagiarism pairs flagged: {flagged} of {pairs} ({flagged / pairs:.3f})"]
+        lines += [f"  {susp} ~ {src}" for susp, src in evaluation.no_plagiarism_flagged_pairs()]
+    lines += [
+        "",
+        "flagged: pairs the detector reported; detected: cases a detection overlaps (in both documents);",
+        "false: detections that overlap no case; seconds: time in the detector.",
+        "A category without cases scores 1 when nothing in it is detected and 0 otherwise (PAN's rule).",
+    ]
     return "\n".join(lines) + "\n"
