@@ -115,13 +115,15 @@ class LSHIndex:
         check_int("rows", rows, 1)
         self.bands = bands
         self.rows = rows
-        self._keys = np.zeros((0, bands), dtype=np.uint64)  # one row per slot
         self._live = np.zeros(0, dtype=bool)
         self._size = 0
+        # Every key of the merged slots, sorted, with its slot (int32: 4 bytes a key).
         self._sorted_keys = np.zeros(0, dtype=np.uint64)
-        self._sorted_slots = np.zeros(0, dtype=np.int64)
-        self._n_sorted = 0  # slots below this are in the sorted arrays
-        self._tail: dict[int, list[int]] = {}  # key -> slots, for the slots not yet sorted
+        self._sorted_slots = np.zeros(0, dtype=np.int32)
+        # The slots added since: looked up in a dict, merged in when it grows past an eighth.
+        self._tail: dict[int, list[int]] = {}
+        self._tail_rows: list[U64] = []  # their keys, one array a call of insert
+        self._tail_slots = 0
 
     def __len__(self) -> int:
         """Number of live slots."""
@@ -130,7 +132,7 @@ class LSHIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the index arrays."""
-        arrays = (self._keys, self._live, self._sorted_keys, self._sorted_slots)
+        arrays = (self._live, self._sorted_keys, self._sorted_slots, *self._tail_rows)
         return sum(a.nbytes for a in arrays)
 
     def keys(self, signatures: U32) -> U64:
@@ -145,15 +147,14 @@ class LSHIndex:
         """
         keys = np.asarray(keys, dtype=np.uint64).reshape(-1, self.bands)
         count = len(keys)
-        if self._size + count > len(self._keys):
-            capacity = max(2 * len(self._keys), self._size + count, 64)
-            self._keys = np.resize(self._keys, (capacity, self.bands))
-            self._live = np.resize(self._live, capacity)
+        if self._size + count > len(self._live):
+            self._live = np.resize(self._live, max(2 * len(self._live), self._size + count, 64))
         slots = np.arange(self._size, self._size + count, dtype=np.int64)
-        self._keys[slots] = keys
         self._live[slots] = True if live is None else live
         self._size += count
-        if self._size - self._n_sorted > max(_MIN_TAIL, self._n_sorted // 8):
+        self._tail_rows.append(keys)
+        self._tail_slots += count
+        if self._tail_slots > max(_MIN_TAIL, (self._size - self._tail_slots) // 8):
             self._merge()
         else:
             for slot, row in zip(slots.tolist(), keys.tolist(), strict=True):
@@ -193,15 +194,17 @@ class LSHIndex:
                     rows.append(np.full(len(found), row, dtype=np.int64))
                     slots.append(np.array(found, dtype=np.int64))
         slot = np.concatenate(slots)
-        codes = distinct(np.concatenate(rows) * max(self._size, 1) + slot)
+        codes = distinct(np.concatenate(rows) * max(self._size, 1) + slot.astype(np.int64))
         pairs = np.stack((codes // max(self._size, 1), codes % max(self._size, 1)), axis=1)
         return pairs[self._live[pairs[:, 1]]]
 
     def _merge(self) -> None:
-        """Sort every key, so that the unsorted tail is empty."""
-        flat = self._keys[: self._size].ravel()
-        order = np.argsort(flat, kind="stable")
-        self._sorted_keys = flat[order]
-        self._sorted_slots = order // self.bands
-        self._n_sorted = self._size
-        self._tail = {}
+        """Merge the tail into the sorted keys: its own keys sorted, then inserted in one pass."""
+        first = self._size - self._tail_slots
+        keys = np.concatenate(self._tail_rows).ravel()
+        order = np.argsort(keys, kind="stable")
+        keys, slots = keys[order], (first + order // self.bands).astype(np.int32)
+        at = np.searchsorted(self._sorted_keys, keys, side="right")  # after equal keys: slots stay in order
+        self._sorted_keys = np.insert(self._sorted_keys, at, keys)
+        self._sorted_slots = np.insert(self._sorted_slots, at, slots)
+        self._tail, self._tail_rows, self._tail_slots = {}, [], 0
