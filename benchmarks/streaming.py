@@ -7,14 +7,16 @@ The generated news corpus goes through ``Detector().add_many`` in batches, in on
 process, and through ``Detector.connect`` to a Redis server in another: the one given by
 ``--redis`` (under a prefix of its own, deleted afterwards), or else a ``redis-server``
 started on 127.0.0.1 for the run when one is installed. At each checkpoint size it records
-the documents per second of the last stretch and since the start, the process's resident
-memory (current and peak), the latency of single queries of held-out texts (copies of
-indexed articles and fresh articles, the same texts at every checkpoint) and the share of
-planted copies reported so far. Then each checkpoint's documents are scanned at once in a
-fresh process, for the ratios of ingestion to scan in speed and memory. Start-up costs
-(the word rarity table, compiling the kernels) are paid before timing, on another corpus.
-An ingestion stops, saying why, when its resident memory passes ``--max-rss`` or its time
-``--max-minutes``. Prints two Markdown tables.
+the documents per second of the last stretch and since the start (``add_many`` calls only),
+the process's resident memory (current, and the peak so far), the latency of single
+queries of held-out texts (copies of indexed articles and fresh articles, the same texts at
+every checkpoint) and the share of planted copies reported so far. Then each checkpoint's
+documents are scanned at once in a fresh process, for the ratios of ingestion to scan in
+speed and in memory: the peak resident memory less that of the process once the corpus is
+generated, plus the Redis server's memory for the Redis store. Start-up costs (the word
+rarity table, compiling the kernels) are paid before timing, on another corpus no larger
+than the work measured. An ingestion stops, saying why, when its resident memory passes
+``--max-rss`` or its time ``--max-minutes``. Prints two Markdown tables.
 """
 
 from __future__ import annotations
@@ -409,7 +411,9 @@ if __name__ == "__main__":
     parser.add_argument("--max-minutes", type=float, default=180.0, help="minutes at which an ingestion stops")
     args = parser.parse_args()
     sizes = args.sizes or [size for size in (10_000, 30_000, 100_000) if size < args.docs]
-    if args.docs < 1 or args.batch < 1 or min(sizes, default=1) < 1 or max(sizes, default=0) > args.docs:
-        parser.error(f"need --docs and --batch at least 1 and --sizes from 1 to --docs, got {args}")
+    if args.docs < 1 or args.batch < 1:
+        parser.error(f"--docs and --batch must be at least 1, got {args.docs} and {args.batch}")
+    if not all(1 <= size <= args.docs for size in sizes):
+        parser.error(f"--sizes must lie between 1 and --docs ({args.docs}), got {args.sizes}")
     limits = Limits(rss_mb=args.max_rss * 1024, seconds=args.max_minutes * 60)
     main(args.docs, args.batch, sorted({*sizes, args.docs}), args.redis, not args.no_redis, limits)
