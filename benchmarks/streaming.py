@@ -67,7 +67,7 @@ def warm_up_scan(n_docs: int) -> None:
 
 
 def warm_up_ingestion(n_docs: int, batch: int) -> None:
-    """Pay ingestion's one-time costs: up to two batches of ``n_docs`` into a throwaway detector, and a query."""
+    """Pay ingestion's one-time costs: two batches, at most ``n_docs`` documents, into a throwaway detector."""
     from dedup import Detector
 
     docs = news_corpus(min(n_docs, 2 * batch), seed=WARM_UP_SEED).docs
@@ -78,12 +78,15 @@ def warm_up_ingestion(n_docs: int, batch: int) -> None:
 
 
 def held_out(corpus: Corpus, among: int, n: int = QUERIES, seed: int = 0) -> list[tuple[str | None, str]]:
-    """``n`` texts to query, as ``(original, text)``: half copies of articles among the first
-    ``among`` documents, with the original's id, and half fresh articles, with ``None``."""
+    """``n`` texts to query, as ``(original, text)``.
+
+    Half are copies of articles among the first ``among`` documents, with the original's id
+    (fewer when there are not enough articles), the others fresh articles, with ``None``.
+    """
     rng = np.random.default_rng(seed)
     copies = {copy for _, copy, _ in corpus.planted}
     articles = [doc for doc in corpus.docs[:among] if doc[0] not in copies]
-    picked = [articles[i] for i in sorted(rng.choice(len(articles), size=n // 2, replace=False))]
+    picked = [articles[i] for i in sorted(rng.choice(len(articles), size=min(n // 2, len(articles)), replace=False))]
     fresh = news_corpus(n - len(picked), seed=seed + 1000, planted_share=0.0).texts
     return [
         *zip((doc_id for doc_id, _ in picked), copies_of([text for _, text in picked], seed=seed), strict=True),
