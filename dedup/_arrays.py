@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _kernels
-from ._types import I64, U32
+from ._types import I64, U32, Bools
 
 
 def doc_index(bounds: I64) -> I64:
@@ -61,3 +61,16 @@ def agreements(values: np.ndarray, left: Sequence[int] | I64, right: Sequence[in
     if _kernels.available() and len(left) >= _kernels.MIN_PAIRS:
         return _kernels.agreements(values, left, right)
     return np.count_nonzero(values[left] == values[right], axis=1)
+
+
+def member(values: np.ndarray, of: np.ndarray) -> Bools:
+    """``np.isin(values, of)`` for a small sorted set ``of`` and many values.
+
+    A 16-bit presence table rules most values out with one lookup, so that ``np.isin``
+    sorts only the few that pass, not the millions of tokens of a batch.
+    """
+    present = np.zeros(1 << 16, dtype=bool)
+    present[of & 0xFFFF] = True
+    found = present[values & 0xFFFF]
+    found[found] = np.isin(values[found], of)
+    return found
