@@ -74,7 +74,7 @@ def agreements(values: np.ndarray, left: Sequence[int] | I64, right: Sequence[in
     The compiled kernel reads the two rows of each pair in place: numpy first gathers
     them into new arrays, which costs several times more on the random rows of a batch.
     """
-    if _kernels.available() and len(left) >= _kernels.MIN_PAIRS:
+    if len(left) >= _kernels.MIN_PAIRS and _kernels.available():
         return _kernels.agreements(values, left, right)
     return np.count_nonzero(values[left] == values[right], axis=1)
 
@@ -87,7 +87,7 @@ def affine32_signatures(hashes: U32, bounds: I64, a: U32, b: U32) -> U32:
     """
     n_docs = len(bounds) - 1
     signatures = np.full((n_docs, len(a)), EMPTY, dtype=np.uint32)
-    if _kernels.available() and len(hashes) >= _kernels.MIN_SHINGLES:
+    if len(hashes) >= _kernels.MIN_SHINGLES and _kernels.available():
         _kernels.affine32(hashes, bounds, a, b, signatures)
         return signatures
     mixed = fmix32(hashes)

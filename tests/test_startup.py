@@ -1,0 +1,71 @@
+"""What a new process pays before its work: compiled kernels come from disk, heavy libraries load when needed.
+
+Each test runs a fresh interpreter, since what matters is what one process imports and
+finds on disk, with warnings raised as errors.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+# Runs the agreement kernel on rows that agree at 0, 2 and 3 positions, and prints the
+# result with where numba cached it and how often it found compiled code there.
+AGREEMENTS = """
+import json
+import numpy as np
+from dedup import _jit, _kernels
+values = np.array([[1, 2, 3], [4, 5, 6], [1, 0, 3], [1, 2, 3]], dtype=np.uint8)
+counts = _kernels.agreements(values, [0, 0, 0], [1, 2, 3])
+stats = _jit.agreements.stats
+print(json.dumps({
+    "counts": counts.tolist(),
+    "folder": _kernels.cache_folder(),
+    "hits": sum(stats.cache_hits.values()),
+    "misses": sum(stats.cache_misses.values()),
+}))
+"""
+
+
+def run(code: str, **env: str) -> str:
+    """The standard output of ``code`` in a new interpreter; its standard error must stay empty."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "XDG_CACHE_HOME")}
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        env={**environment, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout
+
+
+def test_compiled_kernels_are_cached_on_disk_for_the_next_process(tmp_path):
+    pytest.importorskip("numba", reason="numba is not installed (the 'fast' extra)")
+    folder = tmp_path / "numba"
+    first = json.loads(run(AGREEMENTS, NUMBA_CACHE_DIR=str(folder)))
+    assert first == {"counts": [0, 2, 3], "folder": str(folder), "hits": 0, "misses": 1}
+    assert any(path.suffix == ".nbi" for path in folder.rglob("*"))
+    second = json.loads(run(AGREEMENTS, NUMBA_CACHE_DIR=str(folder)))
+    assert second == {"counts": [0, 2, 3], "folder": str(folder), "hits": 1, "misses": 0}
+
+
+def test_kernels_are_cached_in_the_user_cache_folder_by_default(tmp_path):
+    pytest.importorskip("numba", reason="numba is not installed (the 'fast' extra)")
+    result = json.loads(run(AGREEMENTS, XDG_CACHE_HOME=str(tmp_path)))
+    assert result["folder"] == str(tmp_path / "dedup" / "numba")
+    assert any(path.suffix == ".nbi" for path in (tmp_path / "dedup" / "numba").rglob("*"))
+
+
+def test_an_unwritable_cache_folder_leaves_the_kernels_uncached_and_silent(tmp_path):
+    pytest.importorskip("numba", reason="numba is not installed (the 'fast' extra)")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")  # no folder can be made under a file, whoever runs the test
+    for _ in range(2):
+        result = json.loads(run(AGREEMENTS, NUMBA_CACHE_DIR=str(blocker / "numba")))
+        assert result == {"counts": [0, 2, 3], "folder": None, "hits": 0, "misses": 1}
+    assert blocker.is_file()
