@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+import dedup
+
 # Runs the agreement kernel on rows that agree at 0, 2 and 3 positions, and prints the
 # result with where numba cached it and how often it found compiled code there.
 AGREEMENTS = """
@@ -42,6 +44,23 @@ def run(code: str, **env: str) -> str:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     return result.stdout
+
+
+def test_import_dedup_leaves_the_heavy_libraries_unimported():
+    loaded = set(json.loads(run("import json, sys, dedup; print(json.dumps(sorted(sys.modules)))")))
+    assert "dedup" in loaded
+    assert {"sklearn", "scipy", "datasketch", "numba", "wordfreq"}.isdisjoint(loaded)
+
+
+def test_names_loaded_on_first_use_are_those_of_their_modules():
+    from dedup._align import align
+    from dedup._detector import Detector
+    from dedup._rerank import Scores
+
+    assert (dedup.Detector, dedup.align, dedup.Scores) == (Detector, align, Scores)
+    assert {"Detector", "align", "Scores"} <= set(dir(dedup))
+    with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
+        dedup.Nothing  # noqa: B018
 
 
 def test_compiled_kernels_are_cached_on_disk_for_the_next_process(tmp_path):
