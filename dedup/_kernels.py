@@ -26,6 +26,13 @@ MIN_BYTES = 1 << 18
 MIN_SHINGLES = 1 << 15
 MIN_CELLS = 1 << 12
 MIN_PAIRS = 1 << 12
+#: Cells of alignment tables a process computes with numpy before it turns to the alignment
+#: kernel: a few tenths of a second of numpy work, about what importing numba and loading the
+#: compiled kernel take. The other kernels run on whole batches; the alignment runs once a
+#: candidate pair, on tables well above MIN_CELLS, so without this a scan of two articles
+#: would load numba to save a few milliseconds.
+CELLS_BEFORE_KERNEL = 1 << 24
+_cells_with_numpy = 0
 
 
 @functools.cache
@@ -81,6 +88,15 @@ def available() -> bool:
     return _compiled() is not None
 
 
+def aligns(cells: int) -> bool:
+    """Whether to compute an alignment table of ``cells`` cells with :func:`lcs_rows`; counts it when not."""
+    global _cells_with_numpy
+    if cells >= MIN_CELLS and _cells_with_numpy >= CELLS_BEFORE_KERNEL and available():
+        return True
+    _cells_with_numpy += cells
+    return False
+
+
 def tokens(b: Any, high: Any, high_word: Any, sentence_ends: Any) -> tuple[Any, Any, Any]:
     """Token hashes, start offsets and flags of a byte buffer (see ``_tokenize``)."""
     kernels = _compiled()
@@ -105,7 +121,9 @@ def lcs_rows(a: Any, weights_a: Any, b: Any, rows: Any) -> Any:
     kernels = _compiled()
     assert kernels is not None
     table = np.zeros((len(rows), len(b) + 1), dtype=np.int64)
-    kernels.lcs_rows(a, weights_a.astype(np.int64), b, rows, table)
+    # Contiguous copies of reversed views: one compiled version serves both directions.
+    a, weights_a, b, rows = (np.ascontiguousarray(x) for x in (a, weights_a.astype(np.int64), b, rows))
+    kernels.lcs_rows(a, weights_a, b, rows, table)
     return table
 
 

@@ -132,7 +132,7 @@ def _lcs_rows(a: U32, weights_a: I64, b: U32, rows: I64) -> I64:
     Row ``k`` of the result holds, for every ``j``, the heaviest total weight of a common
     subsequence of ``a[:rows[k]]`` and ``b[:j]``; ``rows`` must be sorted.
     """
-    if len(a) * len(b) >= _kernels.MIN_CELLS and _kernels.available():
+    if _kernels.aligns(len(a) * len(b)):
         return _kernels.lcs_rows(a, weights_a, b, rows)
     table = np.zeros((len(rows), len(b) + 1), dtype=np.int64)
     best = np.zeros(len(b) + 1, dtype=np.int64)

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 import dedup
+from dedup import _kernels
 
 # Runs the agreement kernel on rows that agree at 0, 2 and 3 positions, and prints the
 # result with where numba cached it and how often it found compiled code there.
@@ -88,3 +89,11 @@ def test_an_unwritable_cache_folder_leaves_the_kernels_uncached_and_silent(tmp_p
         result = json.loads(run(AGREEMENTS, NUMBA_CACHE_DIR=str(blocker / "numba")))
         assert result == {"counts": [0, 2, 3], "folder": None, "hits": 0, "misses": 1}
     assert blocker.is_file()
+
+
+def test_the_alignment_kernel_waits_until_numpy_has_done_its_share(monkeypatch):
+    monkeypatch.setattr(_kernels, "CELLS_BEFORE_KERNEL", 10_000)
+    monkeypatch.setattr(_kernels, "_cells_with_numpy", 0)
+    monkeypatch.setattr(_kernels, "available", lambda: True)
+    assert [_kernels.aligns(6_000) for _ in range(3)] == [False, False, True]
+    assert not _kernels.aligns(_kernels.MIN_CELLS - 1)
