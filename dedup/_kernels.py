@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 from types import ModuleType
 from typing import Any
 
 import numpy as np
+
+from . import _cache
 
 #: Bytes of text (tokeniser), shingles (signatures), cells (alignment) or pairs of rows
 #: (agreements) from which a kernel is used.
@@ -40,22 +41,12 @@ def cache_folder() -> str | None:
     """The folder numba keeps the compiled kernels in between processes, or ``None`` when it cannot be written.
 
     ``NUMBA_CACHE_DIR`` when it is set, else ``dedup/numba`` in the user's cache folder
-    (``$XDG_CACHE_HOME``, by default ``~/.cache``): numba's own default, the package's
-    ``__pycache__``, is often read-only once installed. Without a folder that can be
-    written the kernels are compiled in every process, silently.
+    (see ``_cache``): numba's own default, the package's ``__pycache__``, is often
+    read-only once installed. Without a folder that can be written the kernels are
+    compiled in every process, silently.
     """
-    folder = os.environ.get("NUMBA_CACHE_DIR")
-    if not folder:
-        user_cache = os.environ.get("XDG_CACHE_HOME", "")
-        if not os.path.isabs(user_cache):
-            user_cache = os.path.join(os.path.expanduser("~"), ".cache")
-        folder = os.path.join(user_cache, "dedup", "numba")
-    try:
-        os.makedirs(folder, exist_ok=True)
-        tempfile.TemporaryFile(dir=folder).close()
-    except OSError:
-        return None
-    return folder
+    given = os.environ.get("NUMBA_CACHE_DIR")
+    return _cache.writable(given) if given else _cache.folder("numba")
 
 
 def use_cache_folder() -> bool:

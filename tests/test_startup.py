@@ -14,6 +14,8 @@ import pytest
 import dedup
 from dedup import _kernels
 
+from .conftest import SEEDS
+
 # Runs the agreement kernel on rows that agree at 0, 2 and 3 positions, and prints the
 # result with where numba cached it and how often it found compiled code there.
 AGREEMENTS = """
@@ -89,6 +91,44 @@ def test_an_unwritable_cache_folder_leaves_the_kernels_uncached_and_silent(tmp_p
         result = json.loads(run(AGREEMENTS, NUMBA_CACHE_DIR=str(blocker / "numba")))
         assert result == {"counts": [0, 2, 3], "folder": None, "hits": 0, "misses": 1}
     assert blocker.is_file()
+
+
+# Scores two seed articles (a rewrite and its source) and prints the scores with the
+# libraries the process imported; the tokeniser's kernel is left out, which would only
+# compile it for the rarity table.
+SCAN = """
+import json, sys
+from pathlib import Path
+from dedup import Detector, _kernels
+_kernels.MIN_BYTES = 1 << 62
+texts = [(p.name, p.read_text("utf-8")) for p in sorted(Path({seeds!r}).glob("00[01]_*.txt"))]
+pair = Detector().scan(texts).pairs[0]
+print(json.dumps({{
+    "scores": pair.scores.as_dict(),
+    "loaded": sorted({{"numba", "wordfreq"}} & set(sys.modules)),
+}}))
+"""
+
+
+def test_the_rarity_table_is_kept_for_the_next_process_which_loads_neither_numba_nor_wordfreq(tmp_path):
+    code = SCAN.format(seeds=str(SEEDS))
+    first = json.loads(run(code, XDG_CACHE_HOME=str(tmp_path)))
+    assert first["loaded"] == ["wordfreq"]
+    assert [path.suffix for path in (tmp_path / "dedup" / "rarity").iterdir()] == [".npz"]
+    second = json.loads(run(code, XDG_CACHE_HOME=str(tmp_path)))
+    assert second == {"scores": first["scores"], "loaded": []}
+
+
+def test_a_damaged_or_unwritable_cache_gives_the_same_scores_silently(tmp_path):
+    code = SCAN.format(seeds=str(SEEDS))
+    expected = json.loads(run(code, XDG_CACHE_HOME=str(tmp_path / "cache")))["scores"]
+    (table,) = (tmp_path / "cache" / "dedup" / "rarity").iterdir()
+    table.write_bytes(table.read_bytes()[:1000])
+    assert json.loads(run(code, XDG_CACHE_HOME=str(tmp_path / "cache")))["scores"] == expected
+    assert json.loads(run(code, XDG_CACHE_HOME=str(tmp_path / "cache")))["loaded"] == []  # made again whole
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    assert json.loads(run(code, XDG_CACHE_HOME=str(blocker)))["scores"] == expected
 
 
 def test_the_alignment_kernel_waits_until_numpy_has_done_its_share(monkeypatch):
