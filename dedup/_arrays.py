@@ -58,7 +58,7 @@ def agreements(values: np.ndarray, left: Sequence[int] | I64, right: Sequence[in
     The compiled kernel reads the two rows of each pair in place: numpy first gathers
     them into new arrays, which costs several times more on the random rows of a batch.
     """
-    if _kernels.available() and len(left) >= _kernels.MIN_PAIRS:
+    if len(left) >= _kernels.MIN_PAIRS and _kernels.available():
         return _kernels.agreements(values, left, right)
     return np.count_nonzero(values[left] == values[right], axis=1)
 
