@@ -1,7 +1,7 @@
 """The numba kernels behind ``_kernels``, compiled on first use or loaded from numba's on-disk cache.
 
 Importing this module imports numba, so ``_kernels`` imports it only for a batch large
-enough to use a kernel; the kernels are cached in :func:`_kernels.cache_folder`.
+enough to use a kernel; the kernels are cached in :func:`_cache.numba_folder`.
 The kernels live in a file of their own because numba's cache is keyed by the file that
 defines them: editing anything else leaves the compiled code valid.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from ._kernels import use_cache_folder
+from ._cache import use_numba_folder
 
-_kernel = numba.njit(nogil=True, cache=use_cache_folder())
+_kernel = numba.njit(nogil=True, cache=use_numba_folder())
 
 # Constants of the token hash (see ``_tokenize``) and of MurmurHash3's finalisers (see
 # ``_hashing``), typed as the numpy code types them; numba freezes globals into the code.

@@ -13,13 +13,10 @@ batch first reaches a kernel: callers check the size before :func:`available`.
 from __future__ import annotations
 
 import functools
-import os
 from types import ModuleType
 from typing import Any
 
 import numpy as np
-
-from . import _cache
 
 #: Bytes of text (tokeniser), shingles (signatures), cells (alignment) or pairs of rows
 #: (agreements) from which a kernel is used.
@@ -34,35 +31,6 @@ MIN_PAIRS = 1 << 12
 #: would load numba to save a few milliseconds.
 CELLS_BEFORE_KERNEL = 1 << 24
 _cells_with_numpy = 0
-
-
-@functools.cache
-def cache_folder() -> str | None:
-    """The folder numba keeps the compiled kernels in between processes, or ``None`` when it cannot be written.
-
-    ``NUMBA_CACHE_DIR`` when it is set, else ``dedup/numba`` in the user's cache folder
-    (see ``_cache``): numba's own default, the package's ``__pycache__``, is often
-    read-only once installed. Without a folder that can be written the kernels are
-    compiled in every process, silently.
-    """
-    given = os.environ.get("NUMBA_CACHE_DIR")
-    return _cache.writable(given) if given else _cache.folder("numba")
-
-
-def use_cache_folder() -> bool:
-    """Point numba's cache at :func:`cache_folder`, before the kernels are defined; whether there is one.
-
-    numba reads ``NUMBA_CACHE_DIR`` when it is imported and again before each compilation;
-    this process's kernels are then cached there, and later processes find them.
-    """
-    import numba
-
-    folder = cache_folder()
-    if folder is None:
-        return False
-    os.environ["NUMBA_CACHE_DIR"] = folder
-    numba.core.config.reload_config()  # type: ignore[no-untyped-call]
-    return True
 
 
 @functools.cache

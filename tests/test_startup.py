@@ -21,13 +21,13 @@ from .conftest import SEEDS
 AGREEMENTS = """
 import json
 import numpy as np
-from dedup import _jit, _kernels
+from dedup import _cache, _jit, _kernels
 values = np.array([[1, 2, 3], [4, 5, 6], [1, 0, 3], [1, 2, 3]], dtype=np.uint8)
 counts = _kernels.agreements(values, [0, 0, 0], [1, 2, 3])
 stats = _jit.agreements.stats
 print(json.dumps({
     "counts": counts.tolist(),
-    "folder": _kernels.cache_folder(),
+    "folder": _cache.numba_folder(),
     "hits": sum(stats.cache_hits.values()),
     "misses": sum(stats.cache_misses.values()),
 }))
