@@ -5,7 +5,7 @@ them on the same input); numba only removes numpy's one-pass-per-operation overh
 fusing the passes into one loop. The kernels themselves are in ``_jit``.
 
 Compiling them takes seconds, so they run only on batches large enough to repay it, and
-the compiled code is kept on disk (see :func:`cache_folder`) for later processes, which
+the compiled code is kept on disk (see :func:`_cache.numba_folder`) for later processes, which
 load it in a fraction of a second. numba itself, slow to import, is imported only when a
 batch first reaches a kernel: callers check the size before :func:`available`.
 """
