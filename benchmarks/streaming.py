@@ -94,6 +94,17 @@ def held_out(corpus: Corpus, among: int, n: int = QUERIES, seed: int = 0) -> lis
     ]
 
 
+def query_latencies(det: Any, queries: list[tuple[str | None, str]]) -> tuple[list[float], int]:
+    """The milliseconds each query took, and how many of the copies among them matched their original."""
+    latencies, matched = [], 0
+    for original, text in queries:
+        start = time.perf_counter()
+        matches = det.query(text)
+        latencies.append(1000 * (time.perf_counter() - start))
+        matched += original is not None and original in {m.doc_id for m in matches}
+    return latencies, matched
+
+
 @dataclass(frozen=True)
 class Limits:
     """When an ingestion stops: resident memory (MB) or time since its start (seconds)."""
@@ -139,12 +150,7 @@ def ingest(
             stretch += time.perf_counter() - start
             found.update((p.a, p.b) for p in result.pairs)
             done += len(docs)
-        latencies, matched = [], 0
-        for original, text in queries:
-            start = time.perf_counter()
-            matches = det.query(text)
-            latencies.append(1000 * (time.perf_counter() - start))
-            matched += original is not None and original in {m.doc_id for m in matches}
+        latencies, matched = query_latencies(det, queries)
         indexed = [pair for pair, k in planted.items() if k < done]
         seconds += stretch
         yield {
