@@ -112,39 +112,47 @@ class RedisStore:
         return isinstance(doc_id, str) and self._client.zscore(self._ids, _encode(doc_id)) is not None
 
     def put(self, documents: Documents, keys: U64) -> None:
-        for i, doc_id in enumerate(documents.ids):
-            hashes, flags = documents.token_arrays(i)
-            fields = {
-                b"sig": documents.signatures[i].astype("<u4").tobytes(),
-                b"size": str(int(documents.sizes[i])).encode(),
-                b"hashes": hashes.astype("<u4").tobytes(),
-                b"flags": flags.tobytes(),
-                b"keys": keys[i].astype("<u8").tobytes(),
-            }
-            timestamp = float(documents.timestamps[i])
-            if not np.isnan(timestamp):
-                fields[b"ts"] = repr(timestamp).encode()
-            text = documents.texts[i]
-            if text is not None:
-                fields[b"text"] = _encode(text)
-            self._replace(_encode(doc_id), fields, timestamp, indexed=bool(documents.sizes[i] > 0))
-
-    def _replace(self, doc_id: bytes, fields: dict[bytes, bytes], timestamp: float, indexed: bool) -> None:
-        order = self._client.incr(self._prefix + b"seq")
+        """Store a batch in one transaction (watching its documents, so that a concurrent
+        change of one of them makes it start again)."""
+        ids = [_encode(doc_id) for doc_id in documents.ids]
+        if not ids:
+            return
+        first = int(self._client.incrby(self._prefix + b"seq", len(ids))) - len(ids) + 1
 
         def replace(pipe: Any) -> None:
-            old_keys = pipe.hget(self._doc(doc_id), b"keys")
+            old_keys = [pipe.hget(self._doc(doc_id), b"keys") for doc_id in ids]
             pipe.multi()
-            self._unlink(pipe, doc_id, old_keys)
-            pipe.hset(self._doc(doc_id), mapping=fields)
-            if indexed:
-                for band in self._band_keys(fields[b"keys"]):
-                    pipe.sadd(band, doc_id)
-            pipe.zadd(self._ids, {doc_id: order})
-            if not np.isnan(timestamp):
-                pipe.zadd(self._time, {doc_id: timestamp})
+            for i, doc_id in enumerate(ids):
+                self._unlink(pipe, doc_id, old_keys[i])
+                pipe.hset(self._doc(doc_id), mapping=self._fields(documents, keys, i))
+                if documents.sizes[i] > 0:
+                    for band in self._band_keys(keys[i].astype("<u8").tobytes()):
+                        pipe.sadd(band, doc_id)
+                pipe.zadd(self._ids, {doc_id: first + i})
+                timestamp = float(documents.timestamps[i])
+                if not np.isnan(timestamp):
+                    pipe.zadd(self._time, {doc_id: timestamp})
 
-        self._client.transaction(replace, self._doc(doc_id))
+        self._client.transaction(replace, *(self._doc(doc_id) for doc_id in ids))
+
+    @staticmethod
+    def _fields(documents: Documents, keys: U64, i: int) -> dict[bytes, bytes]:
+        """The hash fields of document ``i`` of a batch."""
+        hashes, flags = documents.token_arrays(i)
+        fields = {
+            b"sig": documents.signatures[i].astype("<u4").tobytes(),
+            b"size": str(int(documents.sizes[i])).encode(),
+            b"hashes": hashes.astype("<u4").tobytes(),
+            b"flags": flags.tobytes(),
+            b"keys": keys[i].astype("<u8").tobytes(),
+        }
+        timestamp = float(documents.timestamps[i])
+        if not np.isnan(timestamp):
+            fields[b"ts"] = repr(timestamp).encode()
+        text = documents.texts[i]
+        if text is not None:
+            fields[b"text"] = _encode(text)
+        return fields
 
     def _band_keys(self, raw: bytes) -> list[bytes]:
         return [self._prefix + b"band:" + raw[k : k + 8] for k in range(0, len(raw), 8)]
