@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._boilerplate import Boilerplate
-from ._candidates import batch_candidates
+from ._candidates import all_candidates
 from ._config import DetectorConfig
 from ._explain import explain, passages_of
 from ._fingerprint import Fingerprints
@@ -83,7 +83,7 @@ def pairs_with_index(
 
 def within(prints: Fingerprints, times: Sequence[float | None], cutoff: F64, config: DetectorConfig) -> list[Found]:
     """The pairs ``(i, j, verdict, scores)``, ``i < j``, of a batch that adding it in order finds."""
-    later_first = batch_candidates(prints, config)[:, ::-1]  # judged as each later one was added
+    later_first = all_candidates(prints, config)[:, ::-1]  # judged as each later one was added
     later_first = later_first[seen_in_batch(later_first, times, cutoff)]
     return sorted((j, i, v, s) for i, j, v, s in judge(later_first, prints, config))
 
