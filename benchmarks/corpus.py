@@ -18,6 +18,7 @@ from wordfreq import top_n_list, word_frequency
 VOCABULARY = 30_000
 TOPIC_WORDS = 60
 TOPIC_SHARE = 0.25
+KINDS = ("exact", "edited", "truncated")
 
 
 @dataclass(frozen=True)
@@ -75,15 +76,21 @@ def news_corpus(n_docs: int, seed: int = 0, words_per_doc: int = 500, planted_sh
     rare = np.arange(len(words) // 10, len(words))
     docs: list[tuple[str, str]] = []
     planted: list[tuple[str, str, str]] = []
-    kinds = ("exact", "edited", "truncated")
     for i in range(n_docs):
         doc_id = f"doc{i:07d}"
         if docs and rng.random() < planted_share:
             original_id, original = docs[int(rng.integers(len(docs)))]
-            kind = kinds[len(planted) % len(kinds)]
+            kind = KINDS[len(planted) % len(KINDS)]
             docs.append((doc_id, _plant(rng, original, kind, words)))
             planted.append((original_id, doc_id, kind))
             continue
         topic = rng.choice(rare, size=TOPIC_WORDS, replace=False)
         docs.append((doc_id, _article(rng, words, p, topic, words_per_doc)))
     return Corpus(docs, planted)
+
+
+def copies_of(texts: list[str], seed: int = 0) -> list[str]:
+    """Copies of ``texts`` made as ``news_corpus`` plants them: exact, edited and truncated in turn."""
+    rng = np.random.default_rng(seed)
+    words, _ = _vocabulary()
+    return [_plant(rng, text, KINDS[i % len(KINDS)], words) for i, text in enumerate(texts)]

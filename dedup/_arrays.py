@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _kernels
-from ._types import I64, U32
+from ._types import I64, U32, Bools
 
 
 def doc_index(bounds: I64) -> I64:
@@ -58,6 +58,19 @@ def agreements(values: np.ndarray, left: Sequence[int] | I64, right: Sequence[in
     The compiled kernel reads the two rows of each pair in place: numpy first gathers
     them into new arrays, which costs several times more on the random rows of a batch.
     """
-    if _kernels.available() and len(left) >= _kernels.MIN_PAIRS:
+    if len(left) >= _kernels.MIN_PAIRS and _kernels.available():
         return _kernels.agreements(values, left, right)
     return np.count_nonzero(values[left] == values[right], axis=1)
+
+
+def member(values: np.ndarray, of: np.ndarray) -> Bools:
+    """``np.isin(values, of)`` for a small sorted set ``of`` and many values.
+
+    A 16-bit presence table rules most values out with one lookup, so that ``np.isin``
+    sorts only the few that pass, not the millions of tokens of a batch.
+    """
+    present = np.zeros(1 << 16, dtype=bool)
+    present[of & 0xFFFF] = True
+    found = present[values & 0xFFFF]
+    found[found] = np.isin(values[found], of)
+    return found

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._arrays import member
 from ._tokenize import CHROME, SENTENCE_START, Tokens, hash_words, tokenize_buffer
 from ._types import I64, U8, U32, U64, Bools
 
@@ -200,9 +201,9 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
         return [np.add.reduceat(mask.astype(np.int32), block_start) for mask in masks]
 
     keys = (hashes[:-1].astype(np.uint64) << np.uint64(32)) | hashes[1:]
-    pair = np.append(np.isin(keys, cue_pairs) & (block[:-1] == block[1:]), False)  # at its first word
+    pair = np.append(member(keys, cue_pairs) & (block[:-1] == block[1:]), False)  # at its first word
     in_pair = pair | np.roll(pair, 1)
-    cue = np.isin(hashes, cue_words)
+    cue = member(hashes, cue_words)
     first = b[starts]
     letter = (first >= 0x80) | ((first | 0x20) - ord("a") < 26)  # ASCII letters and non-ASCII
     second = b[np.minimum(starts + 1, len(b) - 1)]
@@ -221,7 +222,7 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
     undecided = ((mentions == 1) & ~chrome) | capitalised
     function = np.zeros(len(hashes), dtype=bool)
     check = np.flatnonzero(undecided[block])
-    function[check] = np.isin(hashes[check], function_words)
+    function[check] = member(hashes[check], function_words)
     cue |= in_pair
     cue_content, content, functions = per_block(cue & letter & ~function, letter & ~function, function)
     chrome |= (mentions == 1) & (cue_content >= content)

@@ -265,7 +265,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _progress(message: str) -> None:
     if sys.stderr.isatty():
-        print(f"\r{message}", end="", file=sys.stderr, flush=True)
+        print(message, file=sys.stderr, flush=True)
 
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -301,30 +301,33 @@ class _Reader:
         self.skipped: list[tuple[str, str]] = []
 
     def on_skip(self, path: str, reason: str) -> None:
+        from tqdm import tqdm
+
         self.skipped.append((path, reason))
-        print(f"dedup: warning: {path}: {reason}", file=sys.stderr)
+        tqdm.write(f"dedup: warning: {path}: {reason}", file=sys.stderr)  # above a progress bar, if any
 
     def documents(self, sources: Sequence[str], args: argparse.Namespace, path_names: bool) -> dict[str, Document]:
         """The documents of ``sources`` by id, read as the options say; a repeated id is skipped."""
+        from tqdm import tqdm
+
         from ._io import bounded_lines, read_folder, read_jsonl
 
         options = self._options(args)
         docs: dict[str, Document] = {}
-        read = 0
-        for source in sources:
-            reader = (
-                read_jsonl(bounded_lines(sys.stdin.buffer, options.max_bytes), "-", options, self.on_skip)
-                if source == "-"
-                else read_folder(source, options, self.on_skip, path_names)
-            )
-            for doc in reader:
-                if doc[0] in docs:
-                    self.on_skip(doc[0], "skipped: a document with this id was read before")
-                else:
-                    docs[doc[0]] = doc
-                read += 1
-                if read % 100 == 0:
-                    _progress(f"read {read} documents")
+        # On a terminal only (disable=None): piped or captured stderr gets warnings and errors alone.
+        with tqdm(desc="reading", unit=" documents", disable=None, file=sys.stderr) as progress:
+            for source in sources:
+                reader = (
+                    read_jsonl(bounded_lines(sys.stdin.buffer, options.max_bytes), "-", options, self.on_skip)
+                    if source == "-"
+                    else read_folder(source, options, self.on_skip, path_names)
+                )
+                for doc in reader:
+                    if doc[0] in docs:
+                        self.on_skip(doc[0], "skipped: a document with this id was read before")
+                    else:
+                        docs[doc[0]] = doc
+                    progress.update()
         return docs
 
     @staticmethod
@@ -365,7 +368,7 @@ def _scan(args: argparse.Namespace) -> int:
 
     reader = _Reader()
     docs = reader.documents([args.source], args, path_names=False)
-    _progress(f"comparing {len(docs)} documents\n")
+    _progress(f"comparing {len(docs)} documents")
     if args.index is None:
         result = Detector(**_settings(args)).scan(docs.values(), engine=args.engine, scheduler=args.scheduler)
     elif args.engine != "local":
@@ -385,7 +388,7 @@ def _index(args: argparse.Namespace) -> int:
         return _report(detector.scan([(doc_id, text)], with_index=True), args, reader, {doc_id: text})
     docs = reader.documents(args.paths, args, path_names=True)
     detector = _open_index(args.index, args.redis_prefix, create=True, settings={})
-    _progress(f"adding {len(docs)} documents\n")
+    _progress(f"adding {len(docs)} documents")
     result = detector.add_many(docs.values())
     if not args.index.startswith(_REDIS_SCHEMES):
         detector.save(args.index)

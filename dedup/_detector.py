@@ -26,8 +26,8 @@ from ._config import DetectorConfig
 from ._exceptions import ConfigError
 from ._explain import explain
 from ._fingerprint import Fingerprints, fingerprint, minhasher
-from ._ingest import Indexed, cutoffs, matches, pairs_with_index, report, to_store, within
-from ._judge import Found, judge_texts
+from ._ingest import Indexed, matches, outside, pairs_with_index, report, seen_when_added, to_store
+from ._judge import judge_texts
 from ._memory import MemoryStore
 from ._minhash import MinHasher
 from ._rerank import Scores
@@ -120,7 +120,7 @@ class Detector:
         """
         check_id(doc_id)
         batch = [_check_text(text)]
-        return matches(self._add([doc_id], batch, [check_optional_time(timestamp)])[1], batch, self.config)[0]
+        return matches(self._add([doc_id], batch, [check_optional_time(timestamp)]), batch, self.config)[0]
 
     def add_many(self, docs: Docs) -> ScanResult:
         """Add a batch of ``(doc_id, text[, timestamp])`` documents, one after the other, like :meth:`add`.
@@ -137,12 +137,11 @@ class Detector:
         [('a', 'b')]
         """
         ids, texts, times = documents(docs)
-        within, indexed = self._add(ids, texts, times)
-        return report(ids, texts, times, within, indexed, self.config)
+        return report(ids, texts, times, [], self._add(ids, texts, times), self.config)
 
-    def _add(self, ids: list[str], texts: list[str], times: list[float | None]) -> tuple[list[Found], Indexed]:
-        """Store a batch, and find its pairs as adding its documents one after the other finds them:
-        ``(i, j, verdict, scores)`` within the batch, ``i < j``, and its pairs with the index."""
+    def _add(self, ids: list[str], texts: list[str], times: list[float | None]) -> Indexed:
+        """Store a batch, and find its pairs as adding its documents one after the other finds
+        them, with the index and within the batch, in one look-up."""
         c = self.config
         prints = fingerprint(texts, c)
         keys = keys_of(prints, c)
@@ -154,8 +153,7 @@ class Detector:
             found = self._store.candidates(keys, gate_for(prints, c))
             if c.max_age is not None and newest is not None:
                 self._store.expire(newest - c.max_age)
-        cutoff = cutoffs(times, c.max_age)
-        return within(prints, times, cutoff, c), pairs_with_index(prints, found, c, ids, cutoff)
+        return pairs_with_index(prints, seen_when_added(found, ids, times, c.max_age), c)
 
     def remove(self, doc_id: str) -> None:
         """Forget ``doc_id``; raises ``KeyError`` if it is not indexed."""
@@ -217,7 +215,7 @@ class Detector:
         prints = stripped.prints if stripped.texts == given and stripped.prints else fingerprint(given, c)
         with self._lock:
             found = self._store.candidates(keys_of(prints, c), gate_for(prints, c))
-        indexed = pairs_with_index(prints, found, c, ids)
+        indexed = pairs_with_index(prints, outside(found, ids), c)
         return report(ids, stripped.texts, times, stripped.found, indexed, c, stripped.boilerplate)
 
     def compare(self, text_a: str, text_b: str) -> tuple[Verdict | None, Scores]:

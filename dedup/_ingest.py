@@ -5,9 +5,9 @@
     batch fingerprints --band keys--> Store.candidates --gate--> --judge--> pairs with documents
                                       _store            _candidates _judge
 
-Adding a batch is the scan of a batch plus its pairs with the index, with the rules of
-adding its documents one after the other: a document is compared with the stored
-documents and the documents before it in the batch, less those that adding it expired.
+Adding a batch stores it and then looks it up: one search of all its band keys finds its
+pairs with the index and within the batch, which are kept by the rules of adding its
+documents one after the other (:func:`seen_when_added`).
 """
 
 from __future__ import annotations
@@ -19,14 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._boilerplate import Boilerplate
-from ._candidates import all_candidates
 from ._config import DetectorConfig
 from ._explain import explain, passages_of
 from ._fingerprint import Fingerprints
 from ._judge import Found, judge
 from ._results import Match, ScanResult
 from ._store import Documents
-from ._types import F64, I64, Bools
+from ._types import F64, I64
 from ._verdict import RANK
 
 
@@ -59,36 +58,17 @@ def to_store(
     return Documents(tuple(ids), prints.signatures, prints.sizes, prints.tokens, stamps, kept)
 
 
-def pairs_with_index(
-    prints: Fingerprints,
-    found: tuple[I64, Documents],
-    config: DetectorConfig,
-    ids: Sequence[str] = (),
-    cutoff: F64 | None = None,
-) -> Indexed:
-    """The pairs of a batch with the stored documents ``found`` for it by :meth:`Store.candidates`
-    through the gate of :func:`~dedup._candidates.gate_for`.
-
-    Stored documents under ``ids`` (the batch's own) are left out, and with ``cutoff``
-    those that adding the batch in order had expired (see :func:`cutoffs`).
-    """
+def pairs_with_index(prints: Fingerprints, found: tuple[I64, Documents], config: DetectorConfig) -> Indexed:
+    """Judge the pairs of a batch with the stored documents ``found`` for it by
+    :meth:`Store.candidates` (through the gate of :func:`~dedup._candidates.gate_for`)."""
     pairs, documents = found
-    if ids:
-        pairs = pairs[seen_in_index(pairs, documents, ids, cutoff if cutoff is not None else cutoffs(ids, None))]
     stored = Fingerprints(documents.tokens, documents.signatures, documents.sizes)
     shift = np.array([0, len(prints)])
     judged = judge(pairs + shift, Fingerprints.join([prints, stored]), config)
     return Indexed([(i, j - len(prints), v, s) for i, j, v, s in judged], documents)
 
 
-def within(prints: Fingerprints, times: Sequence[float | None], cutoff: F64, config: DetectorConfig) -> list[Found]:
-    """The pairs ``(i, j, verdict, scores)``, ``i < j``, of a batch that adding it in order finds."""
-    later_first = all_candidates(prints, config)[:, ::-1]  # judged as each later one was added
-    later_first = later_first[seen_in_batch(later_first, times, cutoff)]
-    return sorted((j, i, v, s) for i, j, v, s in judge(later_first, prints, config))
-
-
-def cutoffs(times: Sequence[object], max_age: float | None) -> F64:
+def cutoffs(times: Sequence[float | None], max_age: float | None) -> F64:
     """For each document of a batch added in order, the time before which documents have expired."""
     if max_age is None or len(times) == 0:
         return np.full(len(times), -math.inf)
@@ -96,23 +76,31 @@ def cutoffs(times: Sequence[object], max_age: float | None) -> F64:
     return np.maximum.accumulate(stamps) - max_age
 
 
-def seen_in_index(pairs: I64, documents: Documents, ids: Sequence[str], cutoff: F64) -> Bools:
-    """Which pairs ``(row of the batch, row of documents)`` adding the batch in order compares.
+def seen_when_added(
+    found: tuple[I64, Documents], ids: Sequence[str], times: Sequence[float | None], max_age: float | None
+) -> tuple[I64, Documents]:
+    """The pairs of ``found``, for a batch already stored, that adding it one document after
+    the other compares.
 
-    A stored document under an id of the batch was replaced by it; one older than the
-    cutoff of the batch's document had expired.
+    A document meets the documents stored before the batch and those before it in the
+    batch, less those that adding it expired: older by more than ``max_age`` than the
+    newest timestamp so far. A stored document under an id of the batch is the batch's own
+    (adding it replaced the one stored before).
     """
-    batch = set(ids)
-    replaced = np.array([doc_id in batch for doc_id in documents.ids], dtype=bool)
+    pairs, documents = found
+    position = {doc_id: j for j, doc_id in enumerate(ids)}
+    in_batch = np.array([position.get(doc_id, -1) for doc_id in documents.ids], dtype=np.int64)
     stamps = documents.timestamps[pairs[:, 1]]
-    alive = np.isnan(stamps) | (stamps >= cutoff[pairs[:, 0]])
-    return ~replaced[pairs[:, 1]] & alive
+    alive = np.isnan(stamps) | (stamps >= cutoffs(times, max_age)[pairs[:, 0]])
+    return pairs[alive & (in_batch[pairs[:, 1]] < pairs[:, 0])], documents
 
 
-def seen_in_batch(pairs: I64, times: Sequence[float | None], cutoff: F64) -> Bools:
-    """Which pairs ``(later, earlier)`` of a batch adding it in order compares."""
-    stamps = np.array([math.nan if t is None else t for t in times], dtype=np.float64)[pairs[:, 1]]
-    return np.isnan(stamps) | (stamps >= cutoff[pairs[:, 0]])
+def outside(found: tuple[I64, Documents], ids: Sequence[str]) -> tuple[I64, Documents]:
+    """The pairs of ``found`` with stored documents whose ids are not in ``ids``."""
+    pairs, documents = found
+    batch = set(ids)
+    keep = np.array([doc_id not in batch for doc_id in documents.ids], dtype=bool)
+    return pairs[keep[pairs[:, 1]]], documents
 
 
 def matches(indexed: Indexed, texts: Sequence[str], config: DetectorConfig) -> list[list[Match]]:

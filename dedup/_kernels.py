@@ -2,14 +2,18 @@
 
 Each kernel computes exactly what the numpy code beside it computes (the tests compare
 them on the same input); numba only removes numpy's one-pass-per-operation overhead by
-fusing the passes into one loop. Compilation takes a second or two per process, so the
-kernels run only on batches large enough to repay it.
+fusing the passes into one loop. The kernels themselves are in ``_jit``.
+
+Compiling them takes seconds, so they run only on batches large enough to repay it, and
+the compiled code is kept on disk (see :func:`_cache.numba_folder`) for later processes, which
+load it in a fraction of a second. numba itself, slow to import, is imported only when a
+batch first reaches a kernel: callers check the size before :func:`available`.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -20,130 +24,36 @@ MIN_BYTES = 1 << 18
 MIN_SHINGLES = 1 << 15
 MIN_CELLS = 1 << 12
 MIN_PAIRS = 1 << 12
+#: Cells of alignment tables a process computes with numpy before it turns to the alignment
+#: kernel: a few tenths of a second of numpy work, about what importing numba and loading the
+#: compiled kernel take. The other kernels run on whole batches; the alignment runs once a
+#: candidate pair, on tables well above MIN_CELLS, so without this a scan of two articles
+#: would load numba to save a few milliseconds.
+CELLS_BEFORE_KERNEL = 1 << 24
+_cells_with_numpy = 0
 
 
 @functools.cache
-def _compiled() -> dict[str, Callable[..., Any]] | None:
+def _compiled() -> ModuleType | None:
     try:
-        import numba
-    except ImportError:
+        from . import _jit
+    except ImportError:  # numba is not installed, or not for this numpy
         return None
-
-    base = np.uint64(0x100000001B3)
-    m64a, m64b = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
-    m32a, m32b = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35)
-    s33, s32 = np.uint64(33), np.uint64(32)
-    s16, s13 = np.uint32(16), np.uint32(13)
-
-    @numba.njit(nogil=True, cache=False)
-    def token_hash(h):  # type: ignore[no-untyped-def]
-        x = h ^ (h >> s33)
-        x *= m64a
-        x ^= x >> s33
-        x *= m64b
-        x ^= x >> s33
-        return np.uint32(x >> s32)
-
-    @numba.njit(nogil=True, cache=False)
-    def tokens(b, high, high_word, sentence_ends, hashes, starts, flags):  # type: ignore[no-untyped-def]
-        n = len(b)
-        count = 0
-        h = np.uint64(0)
-        in_word = False
-        seen_end = True
-        next_high = 0
-        next_end = 0
-        for j in range(n):
-            c = b[j]
-            if next_high < len(high) and high[next_high] == j:  # a byte of a non-ASCII character
-                word = high_word[next_high]
-                next_high += 1
-                is_end = next_end < len(sentence_ends) and sentence_ends[next_end] == j
-                if is_end:
-                    next_end += 1
-            else:
-                if 65 <= c <= 90:
-                    c += 32
-                digit = 48 <= c <= 57
-                word = digit or 97 <= c <= 122
-                if not word and (c == 44 or c == 46) and 0 < j < n - 1:
-                    word = 48 <= b[j - 1] <= 57 and 48 <= b[j + 1] <= 57
-                is_end = not word and (c == 46 or c == 33 or c == 63 or c == 10)
-            if word:
-                if not in_word:
-                    starts[count] = j
-                    flags[count] = (1 if 48 <= c <= 57 else 0) | (2 if seen_end else 0)
-                    seen_end = False
-                    in_word = True
-                    h = np.uint64(0)
-                h = h * base + np.uint64(c)
-            else:
-                if in_word:
-                    hashes[count] = token_hash(h)
-                    count += 1
-                    in_word = False
-                if is_end:
-                    seen_end = True
-        if in_word:
-            hashes[count] = token_hash(h)
-            count += 1
-        return count
-
-    @numba.njit(nogil=True, cache=False)
-    def affine32(hashes, bounds, a, b, out):  # type: ignore[no-untyped-def]
-        k = len(a)
-        for d in range(len(bounds) - 1):
-            row = out[d]
-            for s in range(bounds[d], bounds[d + 1]):
-                v = hashes[s]
-                v ^= v >> s16
-                v = np.uint32(v * m32a)
-                v ^= v >> s13
-                v = np.uint32(v * m32b)
-                v ^= v >> s16
-                for i in range(k):
-                    x = np.uint32(np.uint32(a[i] * v) + b[i])
-                    if x < row[i]:
-                        row[i] = x
-
-    @numba.njit(nogil=True, cache=False)
-    def lcs_rows(a, weights_a, b, rows, table):  # type: ignore[no-untyped-def]
-        best = np.zeros(len(b) + 1, dtype=np.int64)
-        k = 0
-        while k < len(rows) and rows[k] == 0:
-            k += 1
-        for i in range(1, len(a) + 1):
-            token, weight = a[i - 1], weights_a[i - 1]
-            diagonal = 0  # best[j - 1] of the previous row
-            left = 0  # best[j - 1] of this row
-            for j in range(1, len(b) + 1):
-                above = best[j]
-                value = above
-                if b[j - 1] == token and diagonal + weight > value:
-                    value = diagonal + weight
-                if left > value:
-                    value = left
-                best[j] = value
-                diagonal, left = above, value
-            while k < len(rows) and rows[k] == i:
-                table[k, :] = best
-                k += 1
-
-    @numba.njit(nogil=True, cache=False)
-    def agreements(values, left, right, out):  # type: ignore[no-untyped-def]
-        for k in range(len(left)):
-            x, y = values[left[k]], values[right[k]]
-            count = 0
-            for j in range(len(x)):
-                count += x[j] == y[j]
-            out[k] = count
-
-    return {"tokens": tokens, "affine32": affine32, "lcs_rows": lcs_rows, "agreements": agreements}
+    return _jit
 
 
 def available() -> bool:
-    """Whether numba is installed, so that the kernels can be used."""
+    """Whether numba is installed, so that the kernels can be used (imports it)."""
     return _compiled() is not None
+
+
+def aligns(cells: int) -> bool:
+    """Whether to compute an alignment table of ``cells`` cells with :func:`lcs_rows`; counts it when not."""
+    global _cells_with_numpy
+    if cells >= MIN_CELLS and _cells_with_numpy >= CELLS_BEFORE_KERNEL and available():
+        return True
+    _cells_with_numpy += cells
+    return False
 
 
 def tokens(b: Any, high: Any, high_word: Any, sentence_ends: Any) -> tuple[Any, Any, Any]:
@@ -154,7 +64,7 @@ def tokens(b: Any, high: Any, high_word: Any, sentence_ends: Any) -> tuple[Any, 
     hashes = np.empty(size, dtype=np.uint32)
     starts = np.empty(size, dtype=np.int64)
     flags = np.empty(size, dtype=np.uint8)
-    count = kernels["tokens"](b, high, high_word, sentence_ends, hashes, starts, flags)
+    count = kernels.tokens(b, high, high_word, sentence_ends, hashes, starts, flags)
     return hashes[:count], starts[:count], flags[:count]
 
 
@@ -162,7 +72,7 @@ def affine32(hashes: Any, bounds: Any, a: Any, b: Any, out: Any) -> None:
     """Fold the shingle hashes of each document into its row of ``out`` (see ``_minhash``)."""
     kernels = _compiled()
     assert kernels is not None
-    kernels["affine32"](hashes, bounds, a, b, out)
+    kernels.affine32(hashes, bounds, a, b, out)
 
 
 def lcs_rows(a: Any, weights_a: Any, b: Any, rows: Any) -> Any:
@@ -170,7 +80,9 @@ def lcs_rows(a: Any, weights_a: Any, b: Any, rows: Any) -> Any:
     kernels = _compiled()
     assert kernels is not None
     table = np.zeros((len(rows), len(b) + 1), dtype=np.int64)
-    kernels["lcs_rows"](a, weights_a.astype(np.int64), b, rows, table)
+    # Contiguous copies of reversed views: one compiled version serves both directions.
+    a, weights_a, b, rows = (np.ascontiguousarray(x) for x in (a, weights_a.astype(np.int64), b, rows))
+    kernels.lcs_rows(a, weights_a, b, rows, table)
     return table
 
 
@@ -179,5 +91,5 @@ def agreements(values: Any, left: Any, right: Any) -> Any:
     kernels = _compiled()
     assert kernels is not None
     out = np.empty(len(left), dtype=np.int64)
-    kernels["agreements"](values, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64), out)
+    kernels.agreements(values, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64), out)
     return out

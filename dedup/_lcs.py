@@ -53,7 +53,7 @@ def common_rows(a: U32, weights_a: I64, b: U32, rows: I64) -> I64:
     >>> common_rows(a, np.array([5, 1, 1]), b, np.array([3])).tolist()
     [[0, 1, 5, 6]]
     """
-    if _kernels.available() and len(a) * len(b) >= _kernels.MIN_CELLS:
+    if _kernels.aligns(len(a) * len(b)):
         return _kernels.lcs_rows(a, weights_a, b, rows)
     weights = weights_a.astype(np.int64)
     return heaviest_rows(lambda i: (b == a[i]) * weights[i], len(a), len(b), rows)

@@ -2,11 +2,13 @@
 
 Each signature is cut into ``bands`` bands of ``rows`` values; a band is hashed to one
 64-bit key (salted with the band number, so keys of different bands never meet) and two
-documents are candidates when they share any key. Keys live in one sorted array that a
-query searches with a single vectorised ``searchsorted``; new keys go to a small unsorted
-tail that is merged into the sorted array when it grows past the sorted part's size, so an
-insert costs amortised O(log n). This holds the same candidates as datasketch's
-``MinHashLSH`` with the same bands and rows, in a fraction of its memory.
+documents are candidates when they share any key. The index keeps its keys in a few sorted
+arrays (a log-structured merge: each insert adds a sorted run, runs are merged into a tail,
+the tail into the main array once it passes an eighth of it), each searched with one
+vectorised ``searchsorted`` per query batch, so inserts and queries cost the same per
+document whether they come one at a time or a thousand at once. This holds the same
+candidates as datasketch's ``MinHashLSH`` with the same bands and rows, in a fraction of its
+memory.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from ._types import I64, U32, U64, Bools
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
-_MIN_TAIL = 1024  # slots kept in the unsorted tail before the keys are sorted again
+_MAX_RUNS = 16  # sorted runs of recent inserts before they are merged into the tail
+_MIN_TAIL = 1 << 17  # keys the tail may hold before it is merged into the main array
 _ROWS_PER_BLOCK = 2048  # signatures turned into band keys at a time
 
 
@@ -115,13 +118,13 @@ class LSHIndex:
         check_int("rows", rows, 1)
         self.bands = bands
         self.rows = rows
-        self._keys = np.zeros((0, bands), dtype=np.uint64)  # one row per slot
         self._live = np.zeros(0, dtype=bool)
         self._size = 0
-        self._sorted_keys = np.zeros(0, dtype=np.uint64)
-        self._sorted_slots = np.zeros(0, dtype=np.int64)
-        self._n_sorted = 0  # slots below this are in the sorted arrays
-        self._tail: dict[int, list[int]] = {}  # key -> slots, for the slots not yet sorted
+        # Sorted ``(keys, slots)`` arrays, slots as int32 (4 bytes a key): the main array,
+        # the tail, and a run per recent insert.
+        self._main = _Sorted.empty()
+        self._tail = _Sorted.empty()
+        self._runs: list[_Sorted] = []
 
     def __len__(self) -> int:
         """Number of live slots."""
@@ -130,8 +133,7 @@ class LSHIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the index arrays."""
-        arrays = (self._keys, self._live, self._sorted_keys, self._sorted_slots)
-        return sum(a.nbytes for a in arrays)
+        return self._live.nbytes + sum(level.nbytes for level in (self._main, self._tail, *self._runs))
 
     def keys(self, signatures: U32) -> U64:
         """Band keys of signatures, shape ``(n, bands)``."""
@@ -145,20 +147,18 @@ class LSHIndex:
         """
         keys = np.asarray(keys, dtype=np.uint64).reshape(-1, self.bands)
         count = len(keys)
-        if self._size + count > len(self._keys):
-            capacity = max(2 * len(self._keys), self._size + count, 64)
-            self._keys = np.resize(self._keys, (capacity, self.bands))
-            self._live = np.resize(self._live, capacity)
+        if self._size + count > len(self._live):
+            self._live = np.resize(self._live, max(2 * len(self._live), self._size + count, 64))
         slots = np.arange(self._size, self._size + count, dtype=np.int64)
-        self._keys[slots] = keys
         self._live[slots] = True if live is None else live
         self._size += count
-        if self._size - self._n_sorted > max(_MIN_TAIL, self._n_sorted // 8):
-            self._merge()
-        else:
-            for slot, row in zip(slots.tolist(), keys.tolist(), strict=True):
-                for key in row:
-                    self._tail.setdefault(key, []).append(slot)
+        self._runs.append(_Sorted.of(keys.ravel(), np.repeat(slots, self.bands)))
+        if len(self._runs) > _MAX_RUNS:
+            self._tail = self._tail.merge(_Sorted.join(self._runs))
+            self._runs = []
+        if len(self._tail) > max(_MIN_TAIL, len(self._main) // 8):
+            self._main = self._main.merge(self._tail)
+            self._tail = _Sorted.empty()
         return slots
 
     def remove(self, slot: int) -> None:
@@ -174,34 +174,56 @@ class LSHIndex:
     def query_many(self, keys: U64) -> I64:
         """The live slots sharing a band key with each row of ``keys`` (shape ``(n, bands)``).
 
-        Returns the distinct pairs ``(row, slot)``, shape ``(m, 2)``, sorted: one vectorised
-        search of every key of the batch in the sorted keys.
+        Returns the distinct pairs ``(row, slot)``, shape ``(m, 2)``, sorted.
         """
         keys = np.asarray(keys, dtype=np.uint64).reshape(-1, self.bands)
         flat = keys.ravel()
         order = np.argsort(flat)  # sorted keys search faster
         flat, owner = flat[order], order // self.bands
-        lo = np.searchsorted(self._sorted_keys, flat, side="left")
-        hi = np.searchsorted(self._sorted_keys, flat, side="right")
-        counts = hi - lo
-        take = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        rows, slots = [np.repeat(owner, counts)], [self._sorted_slots[take]]
-        if self._tail:
-            for row, key in zip(owner.tolist(), flat.tolist(), strict=True):
-                found = self._tail.get(key)
-                if found:
-                    rows.append(np.full(len(found), row, dtype=np.int64))
-                    slots.append(np.array(found, dtype=np.int64))
-        slot = np.concatenate(slots)
-        codes = distinct(np.concatenate(rows) * max(self._size, 1) + slot)
+        found = [level.lookup(flat, owner) for level in (self._main, self._tail, *self._runs)]
+        rows = np.concatenate([r for r, _ in found])
+        slots = np.concatenate([s for _, s in found]).astype(np.int64)
+        codes = distinct(rows * max(self._size, 1) + slots)
         pairs = np.stack((codes // max(self._size, 1), codes % max(self._size, 1)), axis=1)
         return pairs[self._live[pairs[:, 1]]]
 
-    def _merge(self) -> None:
-        """Sort every key, so that the unsorted tail is empty."""
-        flat = self._keys[: self._size].ravel()
-        order = np.argsort(flat, kind="stable")
-        self._sorted_keys = flat[order]
-        self._sorted_slots = order // self.bands
-        self._n_sorted = self._size
-        self._tail = {}
+
+class _Sorted:
+    """Keys in sorted order with the slot of each."""
+
+    def __init__(self, keys: U64, slots: npt.NDArray[np.int32]) -> None:
+        self.keys = keys
+        self.slots = slots
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def nbytes(self) -> int:
+        return self.keys.nbytes + self.slots.nbytes
+
+    @classmethod
+    def empty(cls) -> _Sorted:
+        return cls(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int32))
+
+    @classmethod
+    def of(cls, keys: U64, slots: I64) -> _Sorted:
+        order = np.argsort(keys, kind="stable")
+        return cls(keys[order], slots[order].astype(np.int32))
+
+    @classmethod
+    def join(cls, parts: list[_Sorted]) -> _Sorted:
+        return cls.of(np.concatenate([p.keys for p in parts]), np.concatenate([p.slots for p in parts]))
+
+    def merge(self, other: _Sorted) -> _Sorted:
+        """Both in one sorted array, in one pass: ``other``'s keys go after equal keys of ours."""
+        at = np.searchsorted(self.keys, other.keys, side="right")
+        return _Sorted(np.insert(self.keys, at, other.keys), np.insert(self.slots, at, other.slots))
+
+    def lookup(self, keys: U64, owner: I64) -> tuple[I64, npt.NDArray[np.int32]]:
+        """``(owner of the key, slot)`` of every stored key equal to one of ``keys`` (sorted)."""
+        lo = np.searchsorted(self.keys, keys, side="left")
+        hi = np.searchsorted(self.keys, keys, side="right")
+        counts = hi - lo
+        take = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        return np.repeat(owner, counts), self.slots[take]

@@ -40,7 +40,7 @@ def affine32_signatures(hashes: U32, bounds: I64, a: U32, b: U32) -> U32:
     """
     n_docs = len(bounds) - 1
     signatures = np.full((n_docs, len(a)), EMPTY, dtype=np.uint32)
-    if _kernels.available() and len(hashes) >= _kernels.MIN_SHINGLES:
+    if len(hashes) >= _kernels.MIN_SHINGLES and _kernels.available():
         _kernels.affine32(hashes, bounds, a, b, signatures)
         return signatures
     mixed = fmix32(hashes)

@@ -5,15 +5,26 @@ changes as documents arrive would make a pair's verdict depend on when it was ch
 So rarity comes from a fixed background: the English word frequencies of ``wordfreq``,
 turned into document frequencies for an article of :data:`DOC_WORDS` words. Unknown words
 (names, typos, other languages) count as rare; numbers count as moderately common.
+
+Making the table (tokenising wordfreq's 320,000 words) takes longer than the rest of a small
+scan, so it is kept in the user's cache folder (see ``_cache``) under a key that changes
+with any file of dedup or of wordfreq.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import importlib.util
+import os
+import tempfile
+import zipfile
 
 import numpy as np
 import numpy.typing as npt
 
+from . import _cache
 from ._tokenize import NUMERIC, tokenize
 from ._types import F32, U8, U32
 
@@ -28,8 +39,7 @@ def frequency_to_idf(frequency: npt.ArrayLike) -> npt.NDArray[np.float64]:
     return -np.log(-np.expm1(-f * DOC_WORDS))
 
 
-@functools.cache
-def _table() -> tuple[U32, F32]:
+def _make_table() -> tuple[U32, F32]:
     """Sorted token hashes of wordfreq's English words and their IDF."""
     from wordfreq import get_frequency_dict
 
@@ -43,6 +53,61 @@ def _table() -> tuple[U32, F32]:
     hashes, freq = hashes[order], freq[order]
     first = np.concatenate(([True], hashes[1:] != hashes[:-1]))
     return hashes[first], frequency_to_idf(freq[first]).astype(np.float32)
+
+
+def _key() -> str:
+    """What the table depends on: the content of dedup's files and the sizes and times of wordfreq's."""
+    digest = hashlib.sha256()
+    package = os.path.dirname(__file__)
+    for name in sorted(os.listdir(package)):
+        path = os.path.join(package, name)
+        if os.path.isfile(path):
+            with open(path, "rb") as file:
+                digest.update(name.encode() + b"\0" + file.read())
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is not None and spec.origin is not None:
+        for folder, subfolders, names in os.walk(os.path.dirname(spec.origin)):
+            subfolders[:] = sorted(f for f in subfolders if f != "__pycache__")
+            for name in sorted(names):
+                stat = os.stat(os.path.join(folder, name))
+                digest.update(f"{name} {stat.st_size} {stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def _table() -> tuple[U32, F32]:
+    """:func:`_make_table`, from the user's cache folder when an earlier process made it there."""
+    folder = _cache.folder("rarity")
+    if folder is None:
+        return _make_table()
+    path = os.path.join(folder, f"en-{_key()}.npz")
+    try:
+        with open(path, "rb") as file, np.load(file, allow_pickle=False) as stored:
+            hashes, values = stored["hashes"], stored["idf"]
+        if hashes.dtype == np.uint32 and values.dtype == np.float32 and hashes.shape == values.shape:
+            return hashes, values
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        pass  # not made yet, or damaged: made again below
+    hashes, values = _make_table()
+    _store(folder, path, hashes, values)
+    return hashes, values
+
+
+def _store(folder: str, path: str, hashes: U32, values: F32) -> None:
+    """Write the table to ``path`` whole or not at all (a process may be reading it), and remove those of other keys."""
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", suffix=".npz", delete=False) as file:
+            temporary = file.name
+            np.savez(file, hashes=hashes, idf=values)
+        os.replace(temporary, path)
+        for name in os.listdir(folder):
+            if name.startswith("en-") and os.path.join(folder, name) != path:
+                os.remove(os.path.join(folder, name))
+    except OSError:  # another process may be doing the same; the table is made again next time
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
 
 
 def idf(hashes: U32, flags: U8) -> F32:

@@ -29,7 +29,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.preprocessing import normalize
 
 from ._arrays import codes, doc_index, select
 from ._config import DetectorConfig
@@ -112,6 +111,20 @@ def _incidence(columns: I64, bounds: I64, n_columns: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((values, (doc_index(bounds), columns)), shape=(len(bounds) - 1, n_columns))
 
 
+def _unit_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix`` with each row of nonzero norm divided by its Euclidean norm.
+
+    To the last bit what scikit-learn's ``normalize`` gives: each row's squares are added
+    up in the order they are stored, which is what a sparse product with ones does.
+    """
+    squares = sparse.csr_matrix((matrix.data * matrix.data, matrix.indices, matrix.indptr), shape=matrix.shape)
+    norms = np.sqrt(squares @ np.ones(matrix.shape[1]))
+    norms[norms == 0.0] = 1.0
+    result = matrix.copy()
+    result.data /= np.repeat(norms, np.diff(result.indptr))
+    return result
+
+
 def _binary(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     result = matrix.copy()
     result.data[:] = 1.0
@@ -180,8 +193,7 @@ class Profiles:
         column_idf = np.zeros(len(vocabulary))
         column_idf[columns] = self.content_idf
         weighted = counts @ sparse.diags(column_idf)
-        # Texts of stop words alone have no columns, which scikit-learn refuses to normalise.
-        self.tfidf = normalize(weighted, norm="l2") if weighted.shape[1] else weighted
+        self.tfidf = _unit_rows(weighted)
         self.vocab = _binary(counts)
         self.vocab_idf = self.vocab @ sparse.diags(column_idf)
         self.vocab_mass = np.asarray(self.vocab_idf.sum(axis=1)).ravel()

@@ -279,7 +279,7 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64, I64]:
     else:
         b = b.copy()
         high, high_word, high_ends, irregular = _non_ascii(b)
-    if _kernels.available() and len(b) >= _kernels.MIN_BYTES:
+    if len(b) >= _kernels.MIN_BYTES and _kernels.available():
         hashes, starts, flags = _kernels.tokens(b, high, high_word, high_ends)
     else:
         hashes, starts, flags = _token_arrays(b, high, high_word, high_ends)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from ._config import DetectorConfig
-from ._rerank import Scores
+
+if TYPE_CHECKING:
+    from ._rerank import Scores
 
 
 class Verdict(str, Enum):

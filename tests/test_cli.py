@@ -1,12 +1,16 @@
 """The command line through its entry point: exit codes, formats and bad input."""
 
 import csv
+import fcntl
 import io
 import json
 import os
+import pty
 import shutil
+import struct
 import subprocess
 import sys
+import termios
 
 import pytest
 
@@ -152,3 +156,35 @@ def test_html_format_writes_one_page(capsys):
 def test_keep_boilerplate_leaves_chrome_in(capsys):
     assert main(["scan", str(SEEDS), "--format", "json", "--keep-boilerplate"]) == 0
     assert json.loads(capsys.readouterr().out)["boilerplate"] == []
+
+
+def test_reading_shows_no_progress_when_stderr_is_not_a_terminal(tmp_path, capsys):
+    assert main(["scan", str(SEEDS), "--format", "jsonl"]) == 0
+    assert main(["index", "add", str(SEEDS), "--index", str(tmp_path / "index"), "--format", "jsonl"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_reading_shows_a_progress_bar_on_a_terminal():
+    terminal, stderr = pty.openpty()
+    fcntl.ioctl(stderr, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a new terminal has no columns
+    with subprocess.Popen(
+        [sys.executable, "-m", "dedup", "scan", str(SEEDS), "--format", "jsonl"],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    ) as process:
+        os.close(stderr)
+        written = b""
+        while True:
+            try:
+                chunk = os.read(terminal, 4096)
+            except OSError:  # the process has closed its end
+                break
+            if not chunk:
+                break
+            written += chunk
+        assert process.wait() == 0
+    os.close(terminal)
+    shown = written.decode()
+    assert "reading: " in shown
+    assert "5 documents [" in shown  # the bar's final state: the count, then time and rate
+    assert "comparing 5 documents" in shown

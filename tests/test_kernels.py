@@ -54,14 +54,14 @@ def test_alignment_kernel_equals_numpy(a, b):
     a, b = np.array(a, dtype=np.uint32), np.array(b, dtype=np.uint32)
     weights = (a % 3 + 1).astype(np.int64)
     rows = np.unique(np.linspace(0, len(a), 5).astype(np.int64))
-    saved = _kernels.MIN_CELLS
+    saved = _kernels.MIN_CELLS, _kernels.CELLS_BEFORE_KERNEL
     try:
         _kernels.MIN_CELLS = 1 << 62
         expected = common_rows(a, weights, b, rows)
-        _kernels.MIN_CELLS = 0
+        _kernels.MIN_CELLS = _kernels.CELLS_BEFORE_KERNEL = 0
         np.testing.assert_array_equal(common_rows(a, weights, b, rows), expected)
     finally:
-        _kernels.MIN_CELLS = saved
+        _kernels.MIN_CELLS, _kernels.CELLS_BEFORE_KERNEL = saved
 
 
 @settings(max_examples=50, deadline=None)

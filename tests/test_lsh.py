@@ -1,7 +1,8 @@
 import numpy as np
+import pytest
 from datasketch import MinHashLSH
 
-from dedup import MinHasher
+from dedup import MinHasher, _lsh
 from dedup._lsh import LSHIndex, band_keys, pairs_sharing_keys
 
 
@@ -19,15 +20,20 @@ def test_pairs_sharing_keys_equals_brute_force():
     assert pairs.tolist() == sorted(pairs.tolist())
 
 
-def test_incremental_queries_equal_brute_force_through_merges():
+@pytest.mark.parametrize("min_tail", [1 << 17, 64])
+def test_incremental_queries_equal_brute_force_through_merges(monkeypatch, min_tail):
+    monkeypatch.setattr(_lsh, "_MIN_TAIL", min_tail)
     rng = np.random.default_rng(1)
     keys = band_keys(rng.integers(0, 4, (1500, 6)).astype(np.uint32), 3, 2)
     index = LSHIndex(3, 2)
-    for i in range(len(keys)):
-        if i % 97 == 0:
-            expected = [j for j in range(i) if (keys[i] == keys[j]).any()]
-            assert index.query(keys[i]).tolist() == expected
-        index.insert(keys[i : i + 1])
+    i = 0
+    while i < len(keys):
+        expected = [[k, j] for k in range(i, min(i + 5, len(keys))) for j in range(i) if (keys[k] == keys[j]).any()]
+        found = index.query_many(keys[i : i + 5])
+        assert (found + np.array([i, 0])).tolist() == expected
+        step = int(rng.integers(1, 40))
+        index.insert(keys[i : i + step])
+        i += step
     assert len(index) == 1500
 
 

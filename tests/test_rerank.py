@@ -1,13 +1,15 @@
 """The alignment behind ``order`` and ``spread``, and what ``spread`` tells apart."""
 
+import math
 from dataclasses import replace
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
 from dedup import Detector, DetectorConfig, Scores, Verdict
-from dedup._rerank import aligned_parts
+from dedup._rerank import _unit_rows, aligned_parts
 from dedup._verdict import decide
 
 
@@ -92,3 +94,24 @@ def test_a_paraphrase_needs_content_rewrite_and_spread():
 def test_a_rewrite_with_a_paragraph_of_its_own_is_still_a_paraphrase():
     verdict, _ = Detector().compare("\n".join(SOURCE), "\n".join([*REWRITE, OWN[0]]))
     assert verdict is Verdict.PARAPHRASE
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_tfidf_rows_are_divided_by_the_norm_of_their_squares_summed_in_storage_order(seed):
+    rng = np.random.default_rng(seed)
+    n_rows, n_columns = int(rng.integers(1, 6)), int(rng.integers(0, 60))
+    dense = rng.random((n_rows, n_columns)) * (rng.random((n_rows, n_columns)) < 0.7) * 10.0 ** rng.integers(-3, 4)
+    # Scaled by a diagonal, as the TF-IDF matrix is, whose product stores columns out of order.
+    matrix = sparse.csr_matrix(dense) @ sparse.diags(rng.random(n_columns))
+    expected = matrix.data.copy()
+    for row in range(n_rows):  # the loop of scikit-learn's ``normalize``, which the scores were pinned with
+        lo, hi = matrix.indptr[row], matrix.indptr[row + 1]
+        total = 0.0
+        for value in matrix.data[lo:hi]:
+            total += value * value
+        if total != 0.0:
+            expected[lo:hi] /= math.sqrt(total)
+    result = _unit_rows(matrix)
+    np.testing.assert_array_equal(result.indices, matrix.indices)
+    np.testing.assert_array_equal(result.data, expected)
