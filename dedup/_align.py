@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 
 from ._arrays import doc_index
-from ._passages import GAP, Cluster, reused
+from ._passages import GAP, Cluster, reused, words_needed
 from ._rarity import idf
 from ._tokenize import CHROME, SENTENCE_START, Tokens, is_stopword, tokenize
 from ._types import F64, I64, U8, U32
@@ -208,12 +208,16 @@ class SentenceWords:
         rows, cols, similarity, words = self.similarity(i, j)
         seed = (similarity >= minimum) & (words >= 2)
         seeds = np.stack((rows[seed], cols[seed]), axis=1)
+        if len(seeds) == 0:
+            return []
+        shorter = min(len(self._words(d, 0, int(self.first[d + 1] - self.first[d]) - 1)[0]) for d in (i, j))
         return reused(
             seeds,
             similarity[seed],
             lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))[::2],
             lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))[1],
             gap,
+            minimum_words=words_needed(shorter),
         )
 
 

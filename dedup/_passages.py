@@ -14,7 +14,7 @@ found as the best PAN text-alignment systems find it (Sanchez-Perez et al. 2014)
 - **filtering** keeps the seeds of a cluster on its heaviest chain in order in both texts
   (dropping stray seeds that the gap let in), drops stray matches (a single seed whose
   similarity is below ``strong``), passages whose two sides are not similar as wholes or
-  share fewer than ``minimum_words`` content words, and of passages that overlap in
+  share fewer than ``minimum_words`` content words (fewer in short texts), and of passages that overlap in
   either text keeps the heavier.
 
 The functions work on sentence numbers and arrays, so that passages of texts (for
@@ -37,7 +37,8 @@ GAP = 4
 STRONG = 0.6
 #: A passage's two sides, as wholes, must reach this rarity-weighted Dice similarity.
 WHOLE = 0.3
-#: A passage's two sides must share at least this many content words.
+#: A passage's two sides must share at least this many content words (fewer in short
+#: texts, see :func:`words_needed`).
 MIN_WORDS = 8
 #: The longest gap a dense stretch may bridge in the other text, in sentences.
 MAX_GAP = 24
@@ -88,6 +89,19 @@ def _gaps(seeds: I64, gap: int) -> tuple[F64, F64]:
     return np.full(len(seeds), gap_a), np.full(len(seeds), gap_b)
 
 
+def words_needed(shorter: int, minimum: int = MIN_WORDS) -> int:
+    """How many content words a passage's two sides must share when the shorter text has
+    ``shorter`` distinct content words: ``minimum``, or half of them in a text too short
+    for it (a headline, a two-sentence item), so that such a text's copy still has its passage.
+
+    Examples
+    --------
+    >>> words_needed(200), words_needed(9), words_needed(2)
+    (8, 4, 2)
+    """
+    return min(minimum, max(2, shorter // 2))
+
+
 def cluster_seeds(seeds: I64, gap: int) -> list[I64]:
     """The clusters of ``seeds`` (``(row, col)`` pairs): split in one text, then the other,
     until no cluster splits.
@@ -96,7 +110,7 @@ def cluster_seeds(seeds: I64, gap: int) -> list[I64]:
     --------
     >>> seeds = np.array([[0, 10], [1, 11], [2, 12], [30, 40], [31, 2]])
     >>> [c.tolist() for c in cluster_seeds(seeds, 4)]
-    [[[0, 10], [1, 11], [2, 12]], [[31, 2]], [[30, 40]]]
+    [[[0, 10], [1, 11], [2, 12]], [[30, 40]], [[31, 2]]]
     """
     todo, done = [seeds], []
     while todo:
