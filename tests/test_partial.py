@@ -73,3 +73,15 @@ def test_partial_settings_are_validated():
         DetectorConfig(partial_words=0)
     with pytest.raises(ConfigError, match="partial_similarity"):
         DetectorConfig(partial_similarity=2.0)
+
+
+def test_the_html_report_shows_a_partial_pair_with_its_passage_on_both_sides(seeds):
+    from dedup._report import render
+
+    text, _, source = _planted(seeds)
+    texts = {"story": text, "wire": source}
+    page = render(Detector().scan(sorted(texts.items())), "html", texts=texts)
+    assert '<span class="verdict partial">partial</span>' in page
+    assert ".partial {" in page  # the verdict's badge has a colour
+    assert page.count('<mark class="c0" data-passage="1"') == 2
+    assert "aligned sentences" in page
