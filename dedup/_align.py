@@ -23,10 +23,10 @@ import numpy as np
 from scipy import sparse
 
 from ._arrays import doc_index
-from ._lcs import monotone_alignment
+from ._passages import GAP, Cluster, reused, words_needed
 from ._rarity import idf
-from ._tokenize import is_stopword, tokenize
-from ._types import I64
+from ._tokenize import CHROME, SENTENCE_START, Tokens, is_stopword, tokenize
+from ._types import F64, I64, U8, U32
 
 #: Sentences of a text beyond this many are not aligned, which bounds the quadratic
 #: similarity matrix and dynamic programme on very long documents.
@@ -72,6 +72,9 @@ class Passage:
         The passage in the second text of the pair.
     similarity : float
         Rarity-weighted Dice similarity of the two passages' content words, in [0, 1].
+    sentences : tuple of Passage
+        The aligned sentences inside the passage (the seeds it was extended from), in
+        order of the first text; empty for a passage that is itself one sentence pair.
     """
 
     a_start: int
@@ -79,6 +82,7 @@ class Passage:
     b_start: int
     b_end: int
     similarity: float
+    sentences: tuple[Passage, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         """The passage as plain values, the similarity rounded to 4 decimals."""
@@ -86,6 +90,7 @@ class Passage:
             "a": [self.a_start, self.a_end],
             "b": [self.b_start, self.b_end],
             "similarity": round(self.similarity, 4),
+            "sentences": [[p.a_start, p.a_end, p.b_start, p.b_end, round(p.similarity, 4)] for p in self.sentences],
         }
 
 
@@ -119,6 +124,138 @@ def sentence_spans(text: str) -> I64:
     return np.array(spans, dtype=np.int64).reshape(-1, 2)
 
 
+class SentenceWords:
+    """The content words of the sentences of a batch of documents, weighted by rarity.
+
+    Parameters
+    ----------
+    hashes, flags : ndarray
+        Token hashes and flags (``_tokenize.Tokens``) of the sentences, concatenated.
+    sentence : ndarray of int64
+        The sentence of each token, numbered through the batch.
+    first : ndarray of int64, shape (n_docs + 1,)
+        Document ``d`` owns sentences ``first[d]:first[d + 1]``.
+
+    Stopwords and page chrome carry no weight.
+    """
+
+    def __init__(self, hashes: U32, flags: U8, sentence: I64, first: I64) -> None:
+        self.first = first
+        content = ~is_stopword(hashes) & ((flags & CHROME) == 0)
+        sentence, hashes = sentence[content], hashes[content]
+        vocabulary, column = np.unique(hashes, return_inverse=True)
+        rarity = np.zeros(len(vocabulary))
+        rarity[column] = idf(hashes, flags[content])
+        n = int(first[-1])
+        matrix = sparse.csr_matrix((np.ones(len(hashes)), (sentence, column.ravel())), shape=(n, len(vocabulary)))
+        matrix.sum_duplicates()
+        matrix.data = rarity[matrix.indices]  # a word weighs its rarity, however often it occurs
+        # Each sentence's distinct words and their weights, as flat arrays (one row per word).
+        self.word, self.weight = matrix.indices, matrix.data
+        self.sentence_of = doc_index(matrix.indptr)
+        self.word_bounds = matrix.indptr
+        self.mass = np.asarray(matrix.sum(axis=1)).ravel()
+
+    def shared(self, i: int, j: int) -> tuple[I64, I64, F64, I64]:
+        """The sentence pairs of documents ``i`` and ``j`` that share content words:
+        ``(rows, cols, shared weight, shared words)``, sentences numbered within each document.
+
+        Joins the two documents' (sentence, word) rows on the word: a pair of documents has
+        far fewer of them than cells in its sentence matrix.
+        """
+        (a_lo, a_hi), (b_lo, b_hi) = (self.word_bounds[self.first[[d, d + 1]]] for d in (i, j))
+        a_word, b_word = self.word[a_lo:a_hi], self.word[b_lo:b_hi]
+        order = np.argsort(b_word, kind="stable")
+        b_sorted = b_word[order]
+        lo, hi = np.searchsorted(b_sorted, a_word, "left"), np.searchsorted(b_sorted, a_word, "right")
+        counts = hi - lo
+        match = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        rows_b = int(self.first[j + 1] - self.first[j])
+        cells = np.repeat(self.sentence_of[a_lo:a_hi] - self.first[i], counts) * rows_b
+        cells += self.sentence_of[b_lo:b_hi][order][match] - self.first[j]
+        weights = np.repeat(self.weight[a_lo:a_hi], counts)
+        unique, inverse = np.unique(cells, return_inverse=True)
+        shared = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(np.float64)
+        words = np.bincount(inverse, minlength=len(unique)).astype(np.int64)
+        return unique // max(rows_b, 1), unique % max(rows_b, 1), shared, words
+
+    def similarity(self, i: int, j: int) -> tuple[I64, I64, F64, I64]:
+        """The rarity-weighted Dice similarity of the sentence pairs of ``i`` and ``j`` that share
+        words: ``(rows, cols, similarity, shared words)``."""
+        rows, cols, shared, words = self.shared(i, j)
+        total = self.mass[self.first[i] + rows] + self.mass[self.first[j] + cols]
+        return rows, cols, np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0), words
+
+    def _words(self, d: int, lo: int, hi: int) -> tuple[I64, F64]:
+        """The distinct content words of sentences ``lo..hi`` (inclusive) of document ``d`` and their weights."""
+        start, end = self.word_bounds[self.first[d] + lo], self.word_bounds[self.first[d] + hi + 1]
+        words, where = np.unique(self.word[start:end], return_index=True)
+        return words, self.weight[start:end][where]
+
+    def overlap(self, i: int, j: int, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[float, float, int]:
+        """Sentences ``rows`` of ``i`` against ``cols`` of ``j`` as wholes: their rarity-weighted
+        Dice similarity, the weight they share and the number of content words they share."""
+        a_words, a_weights = self._words(i, *rows)
+        b_words, b_weights = self._words(j, *cols)
+        both = np.isin(a_words, b_words, assume_unique=True)
+        shared = float(a_weights[both].sum())
+        total = float(a_weights.sum() + b_weights.sum())
+        return (2 * shared / total if total > 0 else 0.0), shared, int(both.sum())
+
+    def passages(self, i: int, j: int, minimum: float, gap: int) -> list[Cluster]:
+        """The reused passages of documents ``i`` and ``j``: seeds of similarity at least
+        ``minimum`` sharing two or more content words, extended across ``gap`` sentences."""
+        rows, cols, similarity, words = self.similarity(i, j)
+        seed = (similarity >= minimum) & (words >= 2)
+        seeds = np.stack((rows[seed], cols[seed]), axis=1)
+        if len(seeds) == 0:
+            return []
+        shorter = min(len(self._words(d, 0, int(self.first[d + 1] - self.first[d]) - 1)[0]) for d in (i, j))
+        return reused(
+            seeds,
+            similarity[seed],
+            lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))[::2],
+            lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))[1],
+            gap,
+            minimum_words=words_needed(shorter),
+        )
+
+
+def token_sentences(tokens: Tokens) -> SentenceWords:
+    """The sentences of a batch of tokenised documents, cut where a token starts a sentence
+    (after ``.``, ``!``, ``?`` or a line break), for the verdict's passages (``_judge``)."""
+    starts = (tokens.flags & SENTENCE_START) > 0
+    starts[tokens.bounds[:-1][np.diff(tokens.bounds) > 0]] = True
+    sentence = np.cumsum(starts) - 1
+    first = np.concatenate(([0], np.cumsum(starts)[tokens.bounds[1:] - 1]))
+    first[1:][np.diff(tokens.bounds) == 0] = 0
+    first = np.maximum.accumulate(first).astype(np.int64)
+    return SentenceWords(tokens.hashes, tokens.flags, sentence.astype(np.int64), first)
+
+
+def strongest(words: SentenceWords, i: int, j: int, minimum: float, gap: int) -> tuple[float, int]:
+    """The similarity of the reused passage of documents ``i`` and ``j`` that shares the most
+    content words, and how many it shares; ``(0.0, 0)`` when they share none.
+
+    Only passages of two sentences or more in both texts count (one sentence is a
+    quotation or a list of names). A passage that ends both texts, or starts both, is
+    left out: that is where two pages of one site carry its furniture (a subscription
+    prompt, "read more on ...", a press agency's header), in languages the page-chrome
+    lexicon does not know.
+    """
+    best = (0.0, 0)
+    last_a = int(words.first[i + 1] - words.first[i]) - 1
+    last_b = int(words.first[j + 1] - words.first[j]) - 1
+    for c in words.passages(i, j, minimum, gap):
+        if (c.rows[1] == last_a and c.cols[1] == last_b) or (c.rows[0] == 0 and c.cols[0] == 0):
+            continue
+        if c.rows[0] == c.rows[1] or c.cols[0] == c.cols[1]:
+            continue  # one sentence is a quotation or a list of names, not a reused passage
+        similarity, _, shared = words.overlap(i, j, c.rows, c.cols)
+        best = max(best, (similarity, shared), key=lambda b: (b[1], b[0]))
+    return best
+
+
 class Sentences:
     """The sentences of a batch of texts, ready to be aligned pair by pair.
 
@@ -129,74 +266,47 @@ class Sentences:
 
     Examples
     --------
-    >>> s = Sentences(["Troops left Karabakh. Peskov spoke.", "Peskov confirmed the news. Troops left Karabakh."])
+    >>> s = Sentences(["Troops left Karabakh today. Peskov spoke.", "Peskov confirmed it. Troops left Karabakh today."])
     >>> [(p.a_start, p.b_start) for p in s.align(0, 1, 0.5)]
-    [(0, 27)]
+    [(0, 21)]
     """
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], gap: int = GAP) -> None:
+        # The default gap is the detector's default ``passage_gap``.
+        self.gap = gap
         self.spans = [sentence_spans(text)[:MAX_SENTENCES] for text in texts]
         counts = np.array([len(s) for s in self.spans], dtype=np.int64)
-        self.first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         pieces = [text[a:b] for text, spans in zip(texts, self.spans, strict=True) for a, b in spans.tolist()]
         tokens = tokenize(pieces)
-        content = ~is_stopword(tokens.hashes)
-        sentence = doc_index(tokens.bounds)[content]
-        hashes = tokens.hashes[content]
-        vocabulary, column = np.unique(hashes, return_inverse=True)
-        rarity = np.zeros(len(vocabulary))
-        rarity[column] = idf(hashes, tokens.flags[content])
-        ones = np.ones(len(hashes))
-        matrix = sparse.csr_matrix((ones, (sentence, column.ravel())), shape=(len(pieces), len(vocabulary)))
-        matrix.sum_duplicates()
-        matrix.data = rarity[matrix.indices]  # a word weighs its rarity, however often it occurs
-        # Each sentence's distinct words and their weights, as flat arrays (one row per word).
-        self.word, self.weight = matrix.indices, matrix.data
-        self.sentence_of = doc_index(matrix.indptr)
-        self.word_bounds = matrix.indptr
-        self.mass = np.asarray(matrix.sum(axis=1)).ravel()
-
-    def _shared(self, i: int, j: int) -> np.ndarray:
-        """Weight of the words that each sentence of text ``i`` shares with each sentence of text ``j``.
-
-        Joins the two texts' (sentence, word) rows on the word: a pair of texts has a few
-        hundred of them, for which a sparse matrix product costs far more in overheads.
-        """
-        (a_lo, a_hi), (b_lo, b_hi) = (self.word_bounds[self.first[[d, d + 1]]] for d in (i, j))
-        a_word, b_word = self.word[a_lo:a_hi], self.word[b_lo:b_hi]
-        order = np.argsort(b_word, kind="stable")
-        b_sorted = b_word[order]
-        lo, hi = np.searchsorted(b_sorted, a_word, "left"), np.searchsorted(b_sorted, a_word, "right")
-        counts = hi - lo
-        match = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        rows_a, rows_b = self.first[i + 1] - self.first[i], self.first[j + 1] - self.first[j]
-        cells = np.repeat(self.sentence_of[a_lo:a_hi] - self.first[i], counts) * rows_b
-        cells += self.sentence_of[b_lo:b_hi][order][match] - self.first[j]
-        weights = np.repeat(self.weight[a_lo:a_hi], counts)
-        shared = np.bincount(cells, weights=weights, minlength=rows_a * rows_b)
-        return shared.astype(np.float64, copy=False).reshape(rows_a, rows_b)  # float even when empty
+        self.words = SentenceWords(tokens.hashes, tokens.flags, doc_index(tokens.bounds), first)
 
     def align(self, i: int, j: int, minimum: float) -> tuple[Passage, ...]:
-        """The aligned sentences of texts ``i`` and ``j``, in order, of similarity at least ``minimum``."""
-        rows_a = slice(self.first[i], self.first[i + 1])
-        rows_b = slice(self.first[j], self.first[j + 1])
-        shared = self._shared(i, j)
-        total = self.mass[rows_a, None] + self.mass[None, rows_b]
-        similarity = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
+        """The reused passages of texts ``i`` and ``j``, in order of the first text, each with
+        its aligned sentences (seeds of similarity at least ``minimum``)."""
         spans_a, spans_b = self.spans[i].tolist(), self.spans[j].tolist()
-        return tuple(
-            Passage(spans_a[r][0], spans_a[r][1], spans_b[c][0], spans_b[c][1], float(similarity[r, c]))
-            for r, c in monotone_alignment(similarity, minimum).tolist()
-        )
+        rows, cols, similarity, _ = self.words.similarity(i, j)
+        of_cell = {(r, c): s for r, c, s in zip(rows.tolist(), cols.tolist(), similarity.tolist(), strict=True)}
+        found = []
+        for c in self.words.passages(i, j, minimum, self.gap):
+            sentences = tuple(
+                Passage(spans_a[r][0], spans_a[r][1], spans_b[k][0], spans_b[k][1], of_cell[(r, k)])
+                for r, k in c.seeds.tolist()
+            )
+            (r0, r1), (c0, c1) = c.rows, c.cols
+            found.append(
+                Passage(spans_a[r0][0], spans_a[r1][1], spans_b[c0][0], spans_b[c1][1], c.similarity, sentences)
+            )
+        return tuple(found)
 
     def aligned_share(self, i: int, starts: Sequence[int]) -> float:
         """Share of text ``i``'s content, weighted by rarity, in the sentences starting at ``starts``."""
-        lo, hi = self.first[i], self.first[i + 1]
-        total = float(self.mass[lo:hi].sum())
+        lo, hi = self.words.first[i], self.words.first[i + 1]
+        total = float(self.words.mass[lo:hi].sum())
         if total <= 0:
             return 0.0
-        rows = np.searchsorted(self.spans[i][:, 0], np.asarray(starts, dtype=np.int64))
-        return float(self.mass[lo + rows].sum()) / total
+        rows = np.searchsorted(self.spans[i][:, 0], np.asarray(sorted(set(starts)), dtype=np.int64))
+        return float(self.words.mass[lo + rows].sum()) / total
 
 
 def align(text_a: str, text_b: str, minimum: float = 0.4) -> tuple[Passage, ...]:

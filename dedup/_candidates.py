@@ -12,7 +12,7 @@ import numpy as np
 
 from ._arrays import agreements
 from ._config import DetectorConfig
-from ._fingerprint import Fingerprints
+from ._fingerprint import Fingerprints, window_keys
 from ._lsh import band_keys, pairs_sharing_keys
 from ._minhash import MinHasher
 from ._store import Gate
@@ -64,6 +64,44 @@ def batch_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools 
         return kept[:, 0], kept[:, 1]
 
     return pairs_sharing_keys(keys_of(prints, config), keep=keep, among=among)
+
+
+#: Two texts are passage candidates when they share at least this many window keys...
+MIN_SHARED_KEYS = 2
+#: ...not counting keys held by more than this many texts of a batch (common phrasing).
+MAX_KEY_DOCS = 50
+
+
+def passage_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | None = None) -> I64:
+    """The pairs ``(i, j)``, ``i < j``, of a batch that share a passage, sorted: the passage channel.
+
+    Whole-text signatures of a long text barely move when a tenth of it is another
+    text's passage; the windows of :func:`~dedup._fingerprint.window_keys` do. With
+    ``among``, only the pairs with a text where it is true.
+    """
+    doc, keys = window_keys(prints.tokens, config)
+    order = np.lexsort((doc, keys))
+    doc, keys = doc[order], keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    counts = np.diff(np.append(starts, len(keys)))
+    pairs = []
+    for size in np.unique(counts[(counts >= 2) & (counts <= MAX_KEY_DOCS)]).tolist():
+        group = starts[counts == size][:, None] + np.arange(size)
+        a, b = np.triu_indices(size, 1)
+        pairs.append(np.stack((doc[group[:, a]].ravel(), doc[group[:, b]].ravel()), axis=1))
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    every = np.concatenate(pairs)
+    if among is not None:
+        every = every[among[every[:, 0]] | among[every[:, 1]]]
+    found, shared = np.unique(every, axis=0, return_counts=True)
+    return found[shared >= MIN_SHARED_KEYS].reshape(-1, 2).astype(np.int64)
+
+
+def all_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | None = None) -> I64:
+    """The candidate pairs of a batch from both channels, whole texts and passages, sorted."""
+    both = np.concatenate((batch_candidates(prints, config, among), passage_candidates(prints, config, among)))
+    return np.unique(both, axis=0).reshape(-1, 2).astype(np.int64)
 
 
 def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:

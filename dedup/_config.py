@@ -74,6 +74,14 @@ class DetectorConfig:
     passage_similarity : float
         Sentences of a derived pair are aligned as passages when the rarity-weighted
         Dice similarity of their content words reaches this.
+    passage_gap : int
+        Aligned sentences at most this many sentences apart in both texts are one reused
+        passage (a stretch dense with aligned sentences may bridge more in the other text).
+    partial_words : int
+        A pair is ``partial`` when a reused passage's two sides share at least this many
+        content words...
+    partial_similarity : float
+        ...and their rarity-weighted Dice similarity as wholes reaches this.
     source_margin : float
         The original of a pair is named from content when the two texts' shares of
         aligned material differ by at least this (see :class:`~dedup.Evidence`).
@@ -116,6 +124,9 @@ class DetectorConfig:
     paraphrase_score: float = 0.3
     paraphrase_spread: float = 1 / 3
     passage_similarity: float = 0.4
+    passage_gap: int = 4
+    partial_words: int = 13
+    partial_similarity: float = 0.5
     source_margin: float = 0.1
     keep_text: bool = False
     strip_boilerplate: bool = True
@@ -139,6 +150,8 @@ class DetectorConfig:
             )
         check_int("containment_ngram", self.containment_ngram, 1, 16)
         check_int("boilerplate_min_docs", self.boilerplate_min_docs, 2)
+        check_int("passage_gap", self.passage_gap, 0, 1000)
+        check_int("partial_words", self.partial_words, 1)
         for name in (
             "candidate_overlap",
             "candidate_cosine",
@@ -148,6 +161,7 @@ class DetectorConfig:
             "source_margin",
             "boilerplate_max_share",
             "paraphrase_spread",
+            "partial_similarity",
         ):
             check_fraction(name, getattr(self, name))
         if self.max_age is not None and (

@@ -28,7 +28,7 @@ def explain(
     involved = sorted({d for i, j, _, _ in found for d in (i, j)})
     known = {d: text for d in involved if (text := texts[d]) is not None}
     position = {d: k for k, d in enumerate(known)}
-    sentences = Sentences(list(known.values()))
+    sentences = Sentences(list(known.values()), config.passage_gap)
     datelines = {d: wire_dateline(text) for d, text in known.items()}
     pairs, links = [], []
     for i, j, verdict, scores in found:
@@ -39,8 +39,8 @@ def explain(
             passages = sentences.align(position[i], position[j], config.passage_similarity)
             lines = (datelines[i], datelines[j])
             shares = (
-                sentences.aligned_share(position[i], [p.a_start for p in passages]),
-                sentences.aligned_share(position[j], [p.b_start for p in passages]),
+                sentences.aligned_share(position[i], [s.a_start for p in passages for s in p.sentences]),
+                sentences.aligned_share(position[j], [s.b_start for p in passages for s in p.sentences]),
             )
         which, evidence = original_of((times[i], times[j]), lines, shares, config.source_margin)
         original = None if which is None else (i, j)[which]
@@ -55,5 +55,5 @@ def passages_of(text: str, others: Sequence[str | None], config: DetectorConfig)
     """The passages of ``text`` aligned with each of ``others`` (none where a text is not known)."""
     if not any(other is not None for other in others):
         return [()] * len(others)
-    sentences = Sentences([text, *(other or "" for other in others)])
+    sentences = Sentences([text, *(other or "" for other in others)], config.passage_gap)
     return [sentences.align(0, k, config.passage_similarity) for k in range(1, len(others) + 1)]

@@ -22,9 +22,10 @@ from ._arrays import distinct
 from ._batching import map_batches
 from ._chrome import tokenize_pages
 from ._config import DetectorConfig
+from ._lsh import band_keys
 from ._minhash import MinHasher
 from ._tokenize import Tokens
-from ._types import I64, U32, Bools
+from ._types import I64, U32, U64, Bools
 
 
 @dataclass(frozen=True)
@@ -109,3 +110,41 @@ def refingerprint(before: Fingerprints, texts: Sequence[str], changed: Bools, co
     if len(redo) == 0:
         return before
     return before.replace(redo, fingerprint([texts[k] for k in redo.tolist()], config))
+
+
+#: Content words per window of the passage channel, and windows start every half window.
+WINDOW = 20
+#: Bands and rows of the windows' MinHash signatures: two windows half of whose words
+#: are shared (Jaccard 1/3) share a key with probability 0.57, one of two thirds with 0.98.
+WINDOW_BANDS, WINDOW_ROWS = 8, 2
+
+
+@functools.lru_cache(maxsize=8)
+def window_hasher(seed: int) -> MinHasher:
+    """The MinHasher of the passage channel's windows (single content words)."""
+    return MinHasher(WINDOW_BANDS * WINDOW_ROWS, seed, "affine32", 1, True)
+
+
+def window_keys(tokens: Tokens, config: DetectorConfig) -> tuple[I64, U64]:
+    """The passage channel's keys: ``(document, key)`` rows, distinct and sorted.
+
+    The content words outside page chrome of each text are cut into windows of
+    :data:`WINDOW` words starting every half window, and each window is keyed by the band
+    keys of its MinHash signature; a passage of a few sentences shared by two texts of any
+    length shares keys, which whole-text signatures of a long text do not see.
+    """
+    hasher = window_hasher(config.seed)
+    hashes, bounds = hasher.shingles(tokens.article())
+    lengths = np.diff(bounds)
+    step = WINDOW // 2
+    windows = np.maximum(1, -(-(lengths - WINDOW) // step) + 1) * (lengths > 0)
+    doc = np.repeat(np.arange(len(lengths)), windows)
+    offset = np.arange(windows.sum()) - np.repeat(np.cumsum(windows) - windows, windows)
+    start = bounds[doc] + offset * step
+    end = np.minimum(start + WINDOW, bounds[doc + 1])
+    sizes = end - start
+    take = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+    window_bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    keys = band_keys(hasher.sign(hashes[take], window_bounds), WINDOW_BANDS, WINDOW_ROWS)
+    rows = np.unique(np.stack((np.repeat(doc, WINDOW_BANDS), keys.ravel().view(np.int64)), axis=1), axis=0)
+    return rows[:, 0], rows[:, 1].view(np.uint64)

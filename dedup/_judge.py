@@ -7,10 +7,12 @@ gets the same scores whichever batch it is judged in, and the same verdict (``_v
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 import numpy as np
 
+from ._align import strongest, token_sentences
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, fingerprint
 from ._minhash import MinHasher
@@ -32,7 +34,18 @@ def judge_profiled(
     """
     aligned = (lambda _: True) if full else functools.partial(may_be_derived, config=config)
     identical, scores = profiles.scores(left, right, estimates, aligned)
-    return [(decide(bool(same), s, config), s) for same, s in zip(identical, scores, strict=True)]
+    judged = []
+    words = None
+    for i, j, same, s in zip(left.tolist(), right.tolist(), identical, scores, strict=True):
+        verdict = decide(bool(same), s, config)
+        if verdict is None or full:
+            # Reused passages are looked for only where no verdict about whole texts fits.
+            words = words or token_sentences(profiles.tokens)
+            similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap)
+            s = dataclasses.replace(s, passage=similarity, passage_words=float(shared))
+            verdict = decide(bool(same), s, config)
+        judged.append((verdict, s))
+    return judged
 
 
 def judge(pairs: I64, prints: Fingerprints, config: DetectorConfig) -> list[Found]:

@@ -146,6 +146,7 @@ body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 110em
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 .verdict { padding: 0.1em 0.5em; border-radius: 0.3em; color: #fff; font-size: 0.85em; }
 .exact { background: #8b1a1a; } .near_duplicate { background: #b35c00; } .paraphrase { background: #2a5d9f; }
+.partial { background: #4f7a28; }
 table.scores { border-collapse: collapse; margin: 0.5em 0; }
 table.scores td, table.scores th { border: 1px solid #ddd; padding: 0.2em 0.6em; text-align: right; }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5em; }
@@ -161,12 +162,12 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _highlighted(text: str, spans: list[tuple[int, int, int, float]]) -> str:
-    """``text`` escaped, with each ``(start, end, number, similarity)`` span marked."""
+def _highlighted(text: str, spans: list[tuple[int, int, int, float, int]]) -> str:
+    """``text`` escaped, with each ``(start, end, number, similarity, aligned sentences)`` span marked."""
     out, done = [], 0
-    for start, end, number, similarity in spans:
+    for start, end, number, similarity, sentences in spans:
         out.append(_esc(text[done:start]))
-        title = f"passage {number}, similarity {similarity:.2f}"
+        title = f"passage {number}, similarity {similarity:.2f}, {_count(sentences, 'aligned sentence')}"
         out.append(
             f'<mark class="c{(number - 1) % 6}" data-passage="{number}" title="{title}">'
             f'<span class="n">{number}</span>{_esc(text[start:end])}</mark>'
@@ -176,7 +177,7 @@ def _highlighted(text: str, spans: list[tuple[int, int, int, float]]) -> str:
     return "".join(out)
 
 
-def _side(name: str, role: str, text: str | None, spans: list[tuple[int, int, int, float]]) -> str:
+def _side(name: str, role: str, text: str | None, spans: list[tuple[int, int, int, float, int]]) -> str:
     body = _highlighted(text, spans) if text is not None else '<span class="muted">(text not available)</span>'
     return f'<div><h4>{_esc(name)} <span class="muted">{role}</span></h4><div class="text">{body}</div></div>'
 
@@ -189,8 +190,8 @@ def _html_pair(n: int, p: Pair, texts: Mapping[str, str]) -> str:
     if p.source is not None:
         roles = {name: "source" if name == p.source else "derived" for name in (p.a, p.b)}
     numbered = list(enumerate(p.passages, 1))
-    spans_a = [(q.a_start, q.a_end, k, q.similarity) for k, q in numbered]
-    spans_b = [(q.b_start, q.b_end, k, q.similarity) for k, q in numbered]
+    spans_a = [(q.a_start, q.a_end, k, q.similarity, len(q.sentences)) for k, q in numbered]
+    spans_b = [(q.b_start, q.b_end, k, q.similarity, len(q.sentences)) for k, q in numbered]
     return (
         f'<section class="pair" id="pair-{n}">'
         f'<h3>{_esc(p.a)} ~ {_esc(p.b)} <span class="verdict {p.verdict.value}">{p.verdict.value}</span></h3>'

@@ -50,7 +50,7 @@ WEIGHT_SCALE = 1000
 
 @dataclass(frozen=True)
 class Scores:
-    """The evidence about one pair of documents; every value is in [0, 1].
+    """The evidence about one pair of documents; every value but ``passage_words`` is in [0, 1].
 
     Attributes
     ----------
@@ -75,6 +75,13 @@ class Scores:
         ``order``. Near 1 for a rewrite, which keeps its source's words throughout; near
         0 when the shared words are bunched in one passage (a quoted paragraph, a
         headline and a line of statistics about the same person).
+    passage : float
+        Rarity-weighted Dice similarity of the two sides of the reused passage that
+        shares the most content words (``_passages``), as wholes; 0 when there is none.
+        Computed only for pairs that no whole-text verdict fits.
+    passage_words : float
+        How many distinct content words the two sides of that passage share (a count,
+        the one score that is not in [0, 1]).
     """
 
     jaccard_est: float
@@ -85,6 +92,8 @@ class Scores:
     order: float
     rewrite: float
     spread: float
+    passage: float = 0.0
+    passage_words: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         """The scores by name, rounded to 4 decimals for stable output."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from ._batching import check_texts
 from ._boilerplate import Boilerplate, Lines, known_chrome
-from ._candidates import batch_candidates
+from ._candidates import all_candidates
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, InputError
 from ._fingerprint import Fingerprints, fingerprint, refingerprint
@@ -73,12 +73,12 @@ def find_local(
     """
     if before is None or before[1] is None:
         prints = fingerprint(texts, config)
-        return prints, judge(batch_candidates(prints, config), prints, config)
+        return prints, judge(all_candidates(prints, config), prints, config)
     old_texts, old_prints, old_found = before[0], before[1], before[2]
     changed = np.array([a != b for a, b in zip(texts, old_texts, strict=True)], dtype=bool)
     prints = refingerprint(old_prints, texts, changed, config)
     found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
-    found += judge(batch_candidates(prints, config, among=changed), prints, config)
+    found += judge(all_candidates(prints, config, among=changed), prints, config)
     return prints, sorted(found, key=lambda f: (f[0], f[1]))
 
 

@@ -21,6 +21,10 @@ class Verdict(str, Enum):
         (a truncation, or a copy with added headers and footers).
     ``PARAPHRASE``
         A rewrite: low word overlap, but the same content in the same order.
+    ``PARTIAL``
+        The texts share a reused passage of substantial length (a wire story's
+        paragraphs inside a longer article, copied or rewritten), while most of at least
+        one of them is its own.
 
     Independent reports of the same event get no verdict.
     """
@@ -28,13 +32,14 @@ class Verdict(str, Enum):
     EXACT = "exact"
     NEAR_DUPLICATE = "near_duplicate"
     PARAPHRASE = "paraphrase"
+    PARTIAL = "partial"
 
     def __str__(self) -> str:
         return self.value
 
 
 #: Strongest first, for sorting matches.
-RANK = {Verdict.EXACT: 0, Verdict.NEAR_DUPLICATE: 1, Verdict.PARAPHRASE: 2}
+RANK = {Verdict.EXACT: 0, Verdict.NEAR_DUPLICATE: 1, Verdict.PARAPHRASE: 2, Verdict.PARTIAL: 3}
 
 
 def _copied(containment: float, config: DetectorConfig) -> bool:
@@ -58,6 +63,12 @@ def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict |
     (``cosine``), the source's vocabulary in the source's order (``rewrite``), and that
     order kept through the whole of the shorter text (``spread``), which independent
     reports sharing a passage or a few names and figures do not have.
+
+    A pair that none of these fits is ``partial`` when its strongest reused passage
+    (``passage``, ``passage_words``; see ``_passages``) shares at least ``partial_words``
+    content words and its two sides reach ``partial_similarity`` as wholes. The verdicts
+    about whole texts come first, so a partial pair is one where most of at least one
+    text is its own.
     """
     if identical:
         return Verdict.EXACT
@@ -69,4 +80,6 @@ def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict |
         and scores.spread >= config.paraphrase_spread
     ):
         return Verdict.PARAPHRASE
+    if scores.passage_words >= config.partial_words and scores.passage >= config.partial_similarity:
+        return Verdict.PARTIAL
     return None

@@ -1,0 +1,215 @@
+"""Sentence similarities -> reused passages: seeds, extension and filtering.
+
+A reused passage is a maximal stretch of one text aligned with a stretch of the other,
+found as the best PAN text-alignment systems find it (Sanchez-Perez et al. 2014):
+
+- **seeds** are the pairs of sentences whose rarity-weighted Dice similarity reaches a
+  minimum and that share at least two content words;
+- **extension** clusters the seeds, in one text and then in the other and so on until
+  nothing changes, splitting wherever two consecutive seeds are more than ``gap``
+  sentences apart; a cluster is a passage from its first to its last sentence in both
+  texts. The gap adapts to the density of seeds: a stretch of one text whose sentences
+  are dense with seeds (a summary, a condensed retelling) may bridge a longer gap in the
+  other text, up to ``gap`` times the ratio of the two stretches' lengths;
+- **filtering** keeps the seeds of a cluster on its heaviest chain in order in both texts
+  (dropping stray seeds that the gap let in), drops stray matches (a single seed whose
+  similarity is below ``strong``), passages whose two sides are not similar as wholes or
+  share fewer than ``minimum_words`` content words (fewer in short texts), and of passages that overlap in
+  either text keeps the heavier.
+
+The functions work on sentence numbers and arrays, so that passages of texts (for
+reports, ``_align``) and of tokens (for the verdict, ``_judge``) come from the same rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._lcs import monotone_alignment
+from ._types import F64, I64
+
+#: Two seeds are one passage when they are at most this many sentences apart in both texts.
+GAP = 4
+#: A seed on its own is a passage only when its similarity reaches this.
+STRONG = 0.6
+#: A passage's two sides, as wholes, must reach this rarity-weighted Dice similarity.
+WHOLE = 0.3
+#: A passage's two sides must share at least this many content words (fewer in short
+#: texts, see :func:`words_needed`).
+MIN_WORDS = 8
+#: The longest gap a dense stretch may bridge in the other text, in sentences.
+MAX_GAP = 24
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A reused passage as sentence numbers.
+
+    Attributes
+    ----------
+    rows : tuple of int
+        ``(first, last)`` sentence of the first text, inclusive.
+    cols : tuple of int
+        ``(first, last)`` sentence of the second text, inclusive.
+    seeds : ndarray of int64, shape (k, 2)
+        The seed sentence pairs inside, sorted.
+    similarity : float
+        Similarity of the two sides as wholes.
+    """
+
+    rows: tuple[int, int]
+    cols: tuple[int, int]
+    seeds: I64
+    similarity: float
+
+
+def _split(seeds: I64, axis: int, gap: F64) -> list[I64]:
+    """``seeds`` sorted along ``axis`` and cut where consecutive seeds are more than ``gap`` apart."""
+    order = np.lexsort((seeds[:, 1 - axis], seeds[:, axis]))
+    seeds = seeds[order]
+    steps = np.diff(seeds[:, axis])
+    cuts = np.flatnonzero(steps > gap[order][1:]) + 1
+    return np.split(seeds, cuts)
+
+
+def _gaps(seeds: I64, gap: int) -> tuple[F64, F64]:
+    """The gap each seed may bridge before it in each text, adapted to the density of seeds.
+
+    Where a cluster spans ``n`` sentences in one text and ``m > n`` in the other, the
+    other text may bridge ``gap * m / n`` sentences (at most :data:`MAX_GAP`).
+    """
+    span_a = seeds[:, 0].max() - seeds[:, 0].min() + 1
+    span_b = seeds[:, 1].max() - seeds[:, 1].min() + 1
+    ratio = span_b / span_a
+    gap_a = min(MAX_GAP, gap * max(1.0, 1 / ratio))
+    gap_b = min(MAX_GAP, gap * max(1.0, ratio))
+    return np.full(len(seeds), gap_a), np.full(len(seeds), gap_b)
+
+
+def words_needed(shorter: int, minimum: int = MIN_WORDS) -> int:
+    """How many content words a passage's two sides must share when the shorter text has
+    ``shorter`` distinct content words: ``minimum``, or half of them in a text too short
+    for it (a headline, a two-sentence item), so that such a text's copy still has its passage.
+
+    Examples
+    --------
+    >>> words_needed(200), words_needed(9), words_needed(2)
+    (8, 4, 2)
+    """
+    return min(minimum, max(2, shorter // 2))
+
+
+def cluster_seeds(seeds: I64, gap: int) -> list[I64]:
+    """The clusters of ``seeds`` (``(row, col)`` pairs): split in one text, then the other,
+    until no cluster splits.
+
+    Examples
+    --------
+    >>> seeds = np.array([[0, 10], [1, 11], [2, 12], [30, 40], [31, 2]])
+    >>> [c.tolist() for c in cluster_seeds(seeds, 4)]
+    [[[0, 10], [1, 11], [2, 12]], [[30, 40]], [[31, 2]]]
+    """
+    todo, done = [seeds], []
+    while todo:
+        group = todo.pop()
+        fixed = np.full(len(group), float(gap))
+        parts = _split(group, 0, fixed)
+        parts = [q for p in parts for q in _split(p, 1, fixed)]
+        if len(parts) > 1:
+            todo.extend(parts)
+        else:
+            done.append(group)
+    return sorted((g[np.lexsort((g[:, 1], g[:, 0]))] for g in done), key=lambda g: (g[0, 0], g[0, 1]))
+
+
+def _extend(clusters: list[I64], gap: int) -> list[I64]:
+    """Clusters joined where a dense one and its neighbour in both texts are within the adapted gap."""
+    if len(clusters) < 2:
+        return clusters
+    changed = True
+    while changed:
+        changed = False
+        for k in range(len(clusters)):
+            for m in range(k + 1, len(clusters)):
+                joined = np.concatenate((clusters[k], clusters[m]))
+                gap_a, gap_b = _gaps(joined, gap)
+                if len(_split(joined, 0, gap_a)) == 1 and len(_split(joined, 1, gap_b)) == 1:
+                    clusters[k] = joined
+                    del clusters[m]
+                    changed = True
+                    break
+            if changed:
+                break
+    return clusters
+
+
+def reused(
+    seeds: I64,
+    seed_similarity: F64,
+    whole: Callable[[int, int, int, int], tuple[float, int]],
+    weight: Callable[[int, int, int, int], float],
+    gap: int = GAP,
+    strong: float = STRONG,
+    minimum_whole: float = WHOLE,
+    minimum_words: int = MIN_WORDS,
+) -> list[Cluster]:
+    """The reused passages of two texts from their seeds.
+
+    Parameters
+    ----------
+    seeds : ndarray of int64, shape (k, 2)
+        Seed sentence pairs ``(row, col)``.
+    seed_similarity : ndarray of float64, shape (k,)
+        Their similarities.
+    whole : callable
+        ``whole(r0, r1, c0, c1)``: the similarity of sentences ``r0..r1`` of the first
+        text with ``c0..c1`` of the second (inclusive), and how many content words they share.
+    weight : callable
+        ``weight(r0, r1, c0, c1)``, what a passage weighs when two overlap.
+    gap, strong, minimum_whole, minimum_words : see the module's constants.
+
+    Returns
+    -------
+    list of Cluster
+        In order of their first sentence in the first text; no two overlap in either text.
+    """
+    if len(seeds) == 0:
+        return []
+    similarity_of = {(int(r), int(c)): float(s) for (r, c), s in zip(seeds.tolist(), seed_similarity, strict=True)}
+    groups = _extend(cluster_seeds(seeds, gap), gap)
+    groups = [chain(g, np.array([similarity_of[(int(r), int(c))] for r, c in g.tolist()])) for g in groups]
+    found = []
+    for group in groups:
+        if len(group) == 1 and similarity_of[(int(group[0, 0]), int(group[0, 1]))] < strong:
+            continue
+        r0, r1 = int(group[:, 0].min()), int(group[:, 0].max())
+        c0, c1 = int(group[:, 1].min()), int(group[:, 1].max())
+        score, words = whole(r0, r1, c0, c1)
+        if score < minimum_whole or words < minimum_words:
+            continue
+        found.append((weight(r0, r1, c0, c1), Cluster((r0, r1), (c0, c1), group, score)))
+    found.sort(key=lambda item: (-item[0], item[1].rows, item[1].cols))
+    kept: list[Cluster] = []
+    for _, c in found:
+        if not any(_meet(c.rows, k.rows) or _meet(c.cols, k.cols) for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: (c.rows, c.cols))
+
+
+def _meet(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    return x[0] <= y[1] and y[0] <= x[1]
+
+
+def chain(seeds: I64, similarity: F64) -> I64:
+    """The seeds of a cluster on its heaviest chain increasing in both texts."""
+    if len(seeds) < 3:
+        return seeds
+    rows, r = np.unique(seeds[:, 0], return_inverse=True)
+    cols, c = np.unique(seeds[:, 1], return_inverse=True)
+    gains = np.zeros((len(rows), len(cols)))
+    gains[r, c] = similarity
+    picked = monotone_alignment(gains, 1e-9)
+    return np.stack((rows[picked[:, 0]], cols[picked[:, 1]]), axis=1)

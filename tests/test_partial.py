@@ -1,0 +1,87 @@
+"""Partial reuse: a few paragraphs of one article inside another, found and reported as passages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dedup import ConfigError, Detector, DetectorConfig, Verdict
+from dedup._align import sentence_spans
+from dedup._passages import cluster_seeds, reused
+
+from .test_detector import ARTICLE, UNRELATED
+
+
+def _planted(seeds: dict[str, str]) -> tuple[str, str, str]:
+    """An unrelated long article with five sentences of the AP story in its middle."""
+    source = seeds["001"]
+    spans = sentence_spans(source)
+    start = source.index("MOSCOW (AP)")
+    first = int(np.searchsorted(spans[:, 0], start))
+    borrowed = source[spans[first, 0] : spans[first + 3, 1]]
+    host = "\n\n".join((ARTICLE, UNRELATED, ARTICLE.replace("library", "museum")))
+    middle = len(host) // 2
+    cut = host.index(". ", middle) + 2
+    return host[:cut] + borrowed + " " + host[cut:], borrowed, source
+
+
+def test_a_planted_passage_is_found_as_partial_by_scan(seeds):
+    text, borrowed, source = _planted(seeds)
+    [pair] = Detector().scan([("story", text), ("wire", source)]).pairs
+    assert pair.verdict is Verdict.PARTIAL
+    [passage] = pair.passages
+    assert borrowed[:40] in text[passage.a_start : passage.a_end]
+    assert len(passage.sentences) >= 3
+
+
+def test_a_planted_passage_is_found_by_the_cli(seeds, tmp_path, capsys):
+    from dedup._cli import main
+
+    text, _, source = _planted(seeds)
+    (tmp_path / "story.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "wire.txt").write_text(source, encoding="utf-8")
+    assert main(["scan", str(tmp_path)]) in (0, 1)
+    assert "partial" in capsys.readouterr().out
+
+
+def test_unrelated_articles_are_not_partial():
+    verdict, scores = Detector().compare(ARTICLE, UNRELATED)
+    assert verdict is None and scores.passage_words < DetectorConfig().partial_words
+
+
+def test_consecutive_seeds_merge_into_one_passage_and_a_stray_weak_seed_is_dropped():
+    seeds = np.array([[0, 10], [1, 11], [3, 12], [40, 2]])
+    similarity = np.array([0.9, 0.8, 0.7, 0.45])
+    found = reused(seeds, similarity, lambda *_: (0.8, 20), lambda *_: 1.0)
+    assert [(c.rows, c.cols) for c in found] == [((0, 3), (10, 12))]
+
+
+def test_seeds_far_apart_in_either_text_are_separate_clusters():
+    seeds = np.array([[0, 0], [1, 1], [2, 30], [3, 31]])
+    assert [c.tolist() for c in cluster_seeds(seeds, 4)] == [[[0, 0], [1, 1]], [[2, 30], [3, 31]]]
+
+
+def test_overlapping_passages_keep_the_heavier():
+    seeds = np.array([[0, 0], [1, 1], [0, 200], [1, 201], [2, 202]])
+    similarity = np.full(5, 0.9)
+    found = reused(seeds, similarity, lambda *_: (0.9, 20), lambda r0, r1, c0, c1: float(r1 - r0 + c1 - c0))
+    assert [(c.rows, c.cols) for c in found] == [((0, 2), (200, 202))]
+
+
+def test_partial_settings_are_validated():
+    with pytest.raises(ConfigError, match="partial_words"):
+        DetectorConfig(partial_words=0)
+    with pytest.raises(ConfigError, match="partial_similarity"):
+        DetectorConfig(partial_similarity=2.0)
+
+
+def test_the_html_report_shows_a_partial_pair_with_its_passage_on_both_sides(seeds):
+    from dedup._report import render
+
+    text, _, source = _planted(seeds)
+    texts = {"story": text, "wire": source}
+    page = render(Detector().scan(sorted(texts.items())), "html", texts=texts)
+    assert '<span class="verdict partial">partial</span>' in page
+    assert ".partial {" in page  # the verdict's badge has a colour
+    assert page.count('<mark class="c0" data-passage="1"') == 2
+    assert "aligned sentences" in page
