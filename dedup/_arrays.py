@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -52,15 +53,24 @@ def select(hashes: U32, bounds: I64, keep: np.ndarray) -> tuple[U32, I64]:
     return hashes[keep], kept[bounds]
 
 
-def agreements(values: np.ndarray, left: Sequence[int] | I64, right: Sequence[int] | I64) -> I64:
-    """How many positions rows ``left[k]`` and ``right[k]`` of a 2-d array agree at, for each ``k``.
+def agreements(
+    values: np.ndarray, left: Sequence[int] | I64, right: Sequence[int] | I64, other: np.ndarray | None = None
+) -> I64:
+    """How many positions row ``left[k]`` of a 2-d array and row ``right[k]`` of ``other``
+    (default: the same array) agree at, for each ``k``.
 
     The compiled kernel reads the two rows of each pair in place: numpy first gathers
     them into new arrays, which costs several times more on the random rows of a batch.
     """
+    other = values if other is None else other
     if len(left) >= _kernels.MIN_PAIRS and _kernels.available():
-        return _kernels.agreements(values, left, right)
-    return np.count_nonzero(values[left] == values[right], axis=1)
+        return _kernels.agreements(values, left, right, other)
+    return np.count_nonzero(values[left] == other[right], axis=1)
+
+
+def low_bytes(values: U32) -> np.ndarray:
+    """The low byte of every value of a 2-d uint32 array, as a view (no copy)."""
+    return values.view(np.uint8)[:, ::4] if sys.byteorder == "little" else values.view(np.uint8)[:, 3::4]
 
 
 def member(values: np.ndarray, of: np.ndarray) -> Bools:

@@ -8,13 +8,15 @@ unrelated texts collide too; the overlap gate drops them before any re-ranking.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 
-from ._arrays import agreements
+from ._arrays import agreements, low_bytes
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, window_keys
 from ._lsh import band_keys, pairs_sharing_keys
-from ._minhash import MinHasher
 from ._store import Gate
 from ._types import F64, I64, U8, U32, U64, Bools
 
@@ -30,24 +32,34 @@ def overlap(jaccard: F64, size_a: I64, size_b: I64) -> F64:
     return shared / np.maximum(np.minimum(size_a, size_b), 1)
 
 
-def overlapping(pairs: I64, signatures: U32, sizes: I64, config: DetectorConfig, low_bytes: U8 | None = None) -> I64:
-    """The rows of ``pairs`` (of rows of ``signatures``) whose estimated overlap reaches ``candidate_overlap``.
+@dataclass(frozen=True)
+class Sketches:
+    """Signatures and distinct-shingle counts of texts, with the signatures' low bytes (a view)."""
 
-    ``sizes`` are the texts' numbers of distinct shingles.
+    signatures: U32
+    sizes: I64
 
-    ``low_bytes``, the signatures' low bytes (``signatures.astype(np.uint8)``), is a first
-    check that reads a quarter of the memory and never drops a pair the full signatures keep.
+    @functools.cached_property
+    def low(self) -> U8:
+        return low_bytes(self.signatures)
+
+
+def overlapping(pairs: I64, left: Sketches, right: Sketches, config: DetectorConfig) -> I64:
+    """The rows of ``pairs`` (``(row of left, row of right)``) whose estimated overlap reaches
+    ``candidate_overlap``.
+
+    The signatures' low bytes are a first check that reads a quarter of the memory and never
+    drops a pair the full signatures keep; the kernel reads both rows of a pair in place.
     """
     a, b = pairs[:, 0], pairs[:, 1]
     gate = config.candidate_overlap
-    wanted = (sizes[a] > 0) & (sizes[b] > 0)
+    wanted = (left.sizes[a] > 0) & (right.sizes[b] > 0)
     a, b = a[wanted], b[wanted]
-    if low_bytes is None:
-        low_bytes = signatures.astype(np.uint8)
-    rough = agreements(low_bytes, a, b) / low_bytes.shape[1]
-    maybe = np.flatnonzero(overlap(rough, sizes[a], sizes[b]) >= gate)
-    estimate = MinHasher.jaccard_many(signatures, a[maybe], b[maybe])
-    keep = maybe[overlap(estimate, sizes[a[maybe]], sizes[b[maybe]]) >= gate]
+    rough = agreements(left.low, a, b, right.low) / left.low.shape[1]
+    maybe = np.flatnonzero(overlap(rough, left.sizes[a], right.sizes[b]) >= gate)
+    a, b = a[maybe], b[maybe]
+    estimate = agreements(left.signatures, a, b, right.signatures) / max(left.signatures.shape[1], 1)
+    keep = overlap(estimate, left.sizes[a], right.sizes[b]) >= gate
     return np.stack((a[keep], b[keep]), axis=1)
 
 
@@ -57,10 +69,10 @@ def batch_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools 
     With ``among``, only the pairs with a text where it is true. Collisions are filtered
     band by band as they are generated, which bounds the memory of a low banding threshold.
     """
-    low_bytes = prints.signatures.astype(np.uint8)
+    sketches = Sketches(prints.signatures, prints.sizes)
 
     def keep(a: I64, b: I64) -> tuple[I64, I64]:
-        kept = overlapping(np.stack((a, b), axis=1), prints.signatures, prints.sizes, config, low_bytes)
+        kept = overlapping(np.stack((a, b), axis=1), sketches, sketches, config)
         return kept[:, 0], kept[:, 1]
 
     return pairs_sharing_keys(keys_of(prints, config), keep=keep, among=among)
@@ -106,10 +118,9 @@ def all_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | 
 
 def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:
     """The overlap gate of a batch's pairs with stored documents, for :meth:`Store.candidates`."""
-    shift = np.array([0, len(prints)])
+    batch = Sketches(prints.signatures, prints.sizes)
 
     def gate(pairs: I64, signatures: U32, sizes: I64) -> I64:
-        both = np.concatenate((prints.signatures, signatures)), np.concatenate((prints.sizes, sizes))
-        return overlapping(pairs + shift, *both, config) - shift
+        return overlapping(pairs, batch, Sketches(signatures, sizes), config)
 
     return gate

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ._candidates import keys_of, overlapping
+from ._candidates import Sketches, keys_of, overlapping
 from ._config import DetectorConfig
 from ._exceptions import MissingDependencyError
 from ._fingerprint import Fingerprints, fingerprint
@@ -105,7 +105,8 @@ def _judge_block(
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     part = np.searchsorted(base, pairs_here, side="right") - 1
     local = pairs_here - base[part] + starts[part]
-    found = judge(overlapping(local, prints.signatures, prints.sizes, config), prints, config)
+    sketches = Sketches(prints.signatures, prints.sizes)
+    found = judge(overlapping(local, sketches, sketches, config), prints, config)
     to_global = np.concatenate([np.arange(o, o + n) for o, n in zip(base.tolist(), lengths.tolist(), strict=True)])
     return [(int(to_global[i]), int(to_global[j]), v, s) for i, j, v, s in found]
 

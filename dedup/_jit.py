@@ -123,9 +123,9 @@ def lcs_rows(a, weights_a, b, rows, table):  # type: ignore[no-untyped-def]
 
 
 @_kernel
-def agreements(values, left, right, out):  # type: ignore[no-untyped-def]
+def agreements(values, other, left, right, out):  # type: ignore[no-untyped-def]
     for k in range(len(left)):
-        x, y = values[left[k]], values[right[k]]
+        x, y = values[left[k]], other[right[k]]
         count = 0
         for j in range(len(x)):
             count += x[j] == y[j]

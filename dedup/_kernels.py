@@ -86,10 +86,12 @@ def lcs_rows(a: Any, weights_a: Any, b: Any, rows: Any) -> Any:
     return table
 
 
-def agreements(values: Any, left: Any, right: Any) -> Any:
-    """How many entries rows ``left[k]`` and ``right[k]`` of ``values`` have in common (see ``_minhash``)."""
+def agreements(values: Any, left: Any, right: Any, other: Any = None) -> Any:
+    """How many entries row ``left[k]`` of ``values`` and row ``right[k]`` of ``other`` (default
+    ``values``) have in common (see ``_arrays.agreements``)."""
     kernels = _compiled()
     assert kernels is not None
     out = np.empty(len(left), dtype=np.int64)
-    kernels.agreements(values, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64), out)
+    other = values if other is None else other
+    kernels.agreements(values, other, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64), out)
     return out

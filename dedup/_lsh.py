@@ -25,7 +25,7 @@ from ._types import I64, U32, U64, Bools
 
 _ROW_WEIGHTS = odd_constants(4096, salt=3)
 _BAND_SALTS = odd_constants(4096, salt=4)
-_MAX_RUNS = 16  # sorted runs of recent inserts before they are merged into the tail
+_MAX_RUNS = 4  # sorted runs of recent inserts before they are merged into the tail
 _MIN_TAIL = 1 << 17  # keys the tail may hold before it is merged into the main array
 _ROWS_PER_BLOCK = 2048  # signatures turned into band keys at a time
 

@@ -97,9 +97,9 @@ class MemoryStore:
         return expired
 
     def candidates(self, keys: U64, gate: Gate) -> tuple[I64, Documents]:
-        slots, pairs = renumber(self._index.query_many(keys))
-        used, pairs = renumber(gate(pairs, self._signatures[slots], self._sizes[slots]))
-        return pairs, self._at(slots[used])
+        # The gate reads the stored rows in place: only the documents it keeps are copied.
+        used, pairs = renumber(gate(self._index.query_many(keys), self._signatures, self._sizes))
+        return pairs, self._at(used)
 
     def documents(self) -> Documents:
         return self._at(np.array(sorted(self._slots.values()), dtype=np.int64))
