@@ -116,6 +116,12 @@ def _options() -> dict[str, argparse.ArgumentParser]:
     )
     thresholds = argparse.ArgumentParser(add_help=False)
     thresholds.add_argument(
+        "--partial-reuse",
+        action="store_true",
+        help="also report pairs that share a reused passage inside otherwise different texts "
+        "(verdict partial); about three times the time of a scan",
+    )
+    thresholds.add_argument(
         "--paraphrase-score",
         type=_fraction,
         default=None,
@@ -272,6 +278,8 @@ def _settings(args: argparse.Namespace) -> dict[str, Any]:
     """Detector settings given on the command line."""
     names = ("paraphrase_score", "paraphrase_spread", "near_duplicate_containment")
     given = {name: getattr(args, name, None) for name in names}
+    if getattr(args, "partial_reuse", False):
+        given["partial_reuse"] = True
     if getattr(args, "keep_boilerplate", False):
         given["strip_boilerplate"] = False
     return {name: value for name, value in given.items() if value is not None}

@@ -77,6 +77,11 @@ class DetectorConfig:
     passage_gap : int
         Aligned sentences at most this many sentences apart in both texts are one reused
         passage (a stretch dense with aligned sentences may bridge more in the other text).
+    partial_reuse : bool
+        Look for reused passages inside otherwise different texts (the ``partial``
+        verdict): a scan also proposes pairs that share a passage (windows of content
+        words), and pairs that no other verdict fits are searched for their strongest
+        reused passage. Off by default: it costs a scan about three times its time.
     partial_words : int
         A pair is ``partial`` when a reused passage's two sides share at least this many
         content words...
@@ -125,6 +130,7 @@ class DetectorConfig:
     paraphrase_spread: float = 1 / 3
     passage_similarity: float = 0.4
     passage_gap: int = 4
+    partial_reuse: bool = False
     partial_words: int = 13
     partial_similarity: float = 0.5
     source_margin: float = 0.1
@@ -139,7 +145,7 @@ class DetectorConfig:
         check_int("seed", self.seed, 0, 2**32 - 1)
         check_scheme(self.scheme)
         check_int("ngram", self.ngram, 1, 16)
-        for name in ("stopwords", "keep_text", "strip_boilerplate"):
+        for name in ("stopwords", "keep_text", "strip_boilerplate", "partial_reuse"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be True or False, got {getattr(self, name)!r}")
         check_int("bands", self.bands, 1)

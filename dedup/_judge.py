@@ -38,7 +38,7 @@ def judge_profiled(
     words = None
     for i, j, same, s in zip(left.tolist(), right.tolist(), identical, scores, strict=True):
         verdict = decide(bool(same), s, config)
-        if verdict is None or full:
+        if full or (verdict is None and config.partial_reuse):
             # Reused passages are looked for only where no verdict about whole texts fits.
             words = words or token_sentences(profiles.tokens)
             similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap)

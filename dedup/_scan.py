@@ -20,12 +20,13 @@ import numpy as np
 
 from ._batching import check_texts
 from ._boilerplate import Boilerplate, Lines, known_chrome
-from ._candidates import all_candidates
+from ._candidates import all_candidates, batch_candidates
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, InputError
 from ._fingerprint import Fingerprints, fingerprint, refingerprint
 from ._judge import Found, judge
 from ._timestamps import check_optional_time
+from ._types import I64, Bools
 
 #: What a batch was compared as before: its texts, their fingerprints (if the engine
 #: returned them) and pairs.
@@ -63,6 +64,13 @@ def documents(docs: Iterable[tuple[Any, ...]]) -> tuple[list[str], list[str], li
     return ids, texts, times
 
 
+def candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | None = None) -> I64:
+    """The candidate pairs of a batch: of whole texts, and of passages with ``partial_reuse``."""
+    if config.partial_reuse:
+        return all_candidates(prints, config, among)
+    return batch_candidates(prints, config, among)
+
+
 def find_local(
     texts: list[str], config: DetectorConfig, before: Before | None = None
 ) -> tuple[Fingerprints, list[Found]]:
@@ -73,12 +81,12 @@ def find_local(
     """
     if before is None or before[1] is None:
         prints = fingerprint(texts, config)
-        return prints, judge(all_candidates(prints, config), prints, config)
+        return prints, judge(candidates(prints, config), prints, config)
     old_texts, old_prints, old_found = before[0], before[1], before[2]
     changed = np.array([a != b for a, b in zip(texts, old_texts, strict=True)], dtype=bool)
     prints = refingerprint(old_prints, texts, changed, config)
     found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
-    found += judge(all_candidates(prints, config, among=changed), prints, config)
+    found += judge(candidates(prints, config, among=changed), prints, config)
     return prints, sorted(found, key=lambda f: (f[0], f[1]))
 
 

@@ -64,7 +64,7 @@ def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict |
     order kept through the whole of the shorter text (``spread``), which independent
     reports sharing a passage or a few names and figures do not have.
 
-    A pair that none of these fits is ``partial`` when its strongest reused passage
+    With ``partial_reuse``, a pair that none of these fits is ``partial`` when its strongest reused passage
     (``passage``, ``passage_words``; see ``_passages``) shares at least ``partial_words``
     content words and its two sides reach ``partial_similarity`` as wholes. The verdicts
     about whole texts come first, so a partial pair is one where most of at least one
@@ -80,6 +80,10 @@ def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict |
         and scores.spread >= config.paraphrase_spread
     ):
         return Verdict.PARAPHRASE
-    if scores.passage_words >= config.partial_words and scores.passage >= config.partial_similarity:
+    if (
+        config.partial_reuse
+        and scores.passage_words >= config.partial_words
+        and scores.passage >= config.partial_similarity
+    ):
         return Verdict.PARTIAL
     return None

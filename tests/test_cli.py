@@ -108,9 +108,11 @@ def test_help_documents_every_option():
 
 
 def test_thresholds_can_be_set_from_the_command_line(capsys):
-    # Too strict a rewrite score for the seed pair to be a paraphrase: what remains is the
-    # reused passage, so the pair is reported as partial reuse.
+    # Too strict a rewrite score for the seed pair to be a paraphrase; what remains is the
+    # reused passage, reported as partial reuse when that is asked for.
     assert main(["scan", str(SEEDS), "--paraphrase-score", "0.9", "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["scan", str(SEEDS), "--paraphrase-score", "0.9", "--partial-reuse", "--format", "jsonl"]) == 0
     assert [json.loads(line)["verdict"] for line in capsys.readouterr().out.splitlines()] == ["partial"]
 
 

@@ -27,7 +27,7 @@ def _planted(seeds: dict[str, str]) -> tuple[str, str, str]:
 
 def test_a_planted_passage_is_found_as_partial_by_scan(seeds):
     text, borrowed, source = _planted(seeds)
-    [pair] = Detector().scan([("story", text), ("wire", source)]).pairs
+    [pair] = Detector(partial_reuse=True).scan([("story", text), ("wire", source)]).pairs
     assert pair.verdict is Verdict.PARTIAL
     [passage] = pair.passages
     assert borrowed[:40] in text[passage.a_start : passage.a_end]
@@ -40,12 +40,12 @@ def test_a_planted_passage_is_found_by_the_cli(seeds, tmp_path, capsys):
     text, _, source = _planted(seeds)
     (tmp_path / "story.txt").write_text(text, encoding="utf-8")
     (tmp_path / "wire.txt").write_text(source, encoding="utf-8")
-    assert main(["scan", str(tmp_path)]) in (0, 1)
+    assert main(["scan", str(tmp_path), "--partial-reuse"]) in (0, 1)
     assert "partial" in capsys.readouterr().out
 
 
 def test_unrelated_articles_are_not_partial():
-    verdict, scores = Detector().compare(ARTICLE, UNRELATED)
+    verdict, scores = Detector(partial_reuse=True).compare(ARTICLE, UNRELATED)
     assert verdict is None and scores.passage_words < DetectorConfig().partial_words
 
 
@@ -80,7 +80,7 @@ def test_the_html_report_shows_a_partial_pair_with_its_passage_on_both_sides(see
 
     text, _, source = _planted(seeds)
     texts = {"story": text, "wire": source}
-    page = render(Detector().scan(sorted(texts.items())), "html", texts=texts)
+    page = render(Detector(partial_reuse=True).scan(sorted(texts.items())), "html", texts=texts)
     assert '<span class="verdict partial">partial</span>' in page
     assert ".partial {" in page  # the verdict's badge has a colour
     assert page.count('<mark class="c0" data-passage="1"') == 2
