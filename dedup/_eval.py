@@ -191,14 +191,13 @@ class Evaluation:
         return [p for p in self._scored() if p.derived != p.gold_derived]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        result = {
             "corpus": self.name,
             "derived": self.derived_metrics(),
             "verdicts": self.verdict_metrics(),
             "confusion": self.confusion(),
             "distributions": self.distributions(),
             "rewrite_separation": self._rewrite_separation(),
-            "languages": self.by_language() if self.languages() else {},
             "errors": [
                 {"case": p.case, "doc": p.doc, "category": p.category, "gold": p.gold, "predicted": p.predicted,
                  "scores": p.scores.as_dict()}
@@ -209,6 +208,9 @@ class Evaluation:
                 for p in self.pairs if p.gold == "unscored" and p.derived
             ],
         }  # fmt: skip
+        if self.languages():
+            result["languages"] = self.by_language()
+        return result
 
 
 @dataclass(frozen=True)

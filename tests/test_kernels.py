@@ -18,7 +18,8 @@ def both_tokenisers(texts):
     buf, _ = _join([nfkc(t).encode("utf-8", "surrogatepass") for t in texts])
     b = np.frombuffer(buf, dtype=np.uint8).copy()
     prepared = _non_ascii(b)[:3]
-    return _token_arrays(b, *prepared), _kernels.tokens(b, *prepared)
+    # The kernel serves batches without characters tokenised as bigrams.
+    return _token_arrays(b, *prepared, np.zeros(0, dtype=np.int64)), _kernels.tokens(b, *prepared)
 
 
 @settings(max_examples=200, deadline=None)
