@@ -31,6 +31,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._arrays import member
+from ._config import AUTO
+from ._language import with_language
 from ._tokenize import CHROME, SENTENCE_START, Tokens, hash_words, tokenize_buffer
 from ._types import I64, U8, U32, U64, Bools
 
@@ -235,8 +237,9 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
     return chrome[block]
 
 
-def tokenize_pages(texts: Sequence[str]) -> Tokens:
-    """Tokenise a batch of texts with the tokens of page chrome flagged ``CHROME``.
+def tokenize_pages(texts: Sequence[str], language: str = AUTO) -> Tokens:
+    """Tokenise a batch of texts with the tokens of page chrome flagged ``CHROME``, and each
+    text's language (``language``, or detected when ``auto``) in the flags (see ``_language``).
 
     Finding chrome costs about as much again as tokenising; only the re-ranker needs it.
 
@@ -250,4 +253,6 @@ def tokenize_pages(texts: Sequence[str]) -> Tokens:
     raw = np.frombuffer(buf, dtype=np.uint8)  # before case folding: capitals are a cue
     sentence_start = (tokens.flags & SENTENCE_START) > 0
     chrome = chrome_tokens(raw, starts, tokens.hashes, sentence_start, tokens.bounds)
-    return Tokens(tokens.hashes, tokens.bounds, tokens.flags | chrome.astype(np.uint8) * CHROME)
+    return with_language(
+        Tokens(tokens.hashes, tokens.bounds, tokens.flags | chrome.astype(np.uint8) * CHROME), language
+    )

@@ -36,6 +36,8 @@ from ._types import I64, U8, U32, Bools
 NUMERIC = np.uint8(1)
 SENTENCE_START = np.uint8(2)
 CHROME = np.uint8(4)
+#: The high bits of a token's flags hold its text's language (see ``_language``).
+LANGUAGE_SHIFT = 4
 
 _SEPARATOR = b"\n"  # between documents in a batch: never part of a token, ends a sentence
 # Sentence ends outside ASCII: Devanagari danda, CJK and full-width stops.
@@ -67,7 +69,9 @@ class Tokens:
     flags : ndarray of uint8, shape (n_tokens,)
         Bit flags per token: :data:`NUMERIC` (starts with a digit),
         :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break) and
-        :data:`CHROME` (lies in a block of page chrome; set by ``_chrome.tokenize_pages``).
+        :data:`CHROME` (lies in a block of page chrome; set by ``_chrome.tokenize_pages``);
+        the bits from :data:`LANGUAGE_SHIFT` up hold the language of the token's text
+        (0, English, unless ``_language.with_language`` set it).
     """
 
     hashes: U32
@@ -394,37 +398,39 @@ def hash_words(words: Sequence[str]) -> U32:
 
 
 @functools.cache
-def stopword_hashes() -> U32:
-    """Sorted hashes of the tokens of ``stopwords.txt`` (the most frequent English words)."""
-    lines = resources.files(__package__).joinpath("stopwords.txt").read_text("utf-8").splitlines()
+def stopword_hashes(language: str = "en") -> U32:
+    """Sorted hashes of the tokens of a language's stop words (its most frequent words):
+    ``stopwords.txt`` for English, ``stopwords-<language>.txt`` for the others."""
+    name = "stopwords.txt" if language == "en" else f"stopwords-{language}.txt"
+    lines = resources.files(__package__).joinpath(name).read_text("utf-8").splitlines()
     words = [line for line in lines if line and not line.startswith("#")]
     return np.unique(tokenize(words).hashes)
 
 
-_STOP_SLOT_BITS = 18
+STOP_SLOT_BITS = 18
 
 
 @functools.cache
-def _stopword_table() -> tuple[np.uint32, U32]:
-    """A collision-free hash table of the stop words: ``(multiplier, table)``.
+def stopword_table(language: str = "en") -> tuple[np.uint32, U32]:
+    """A collision-free hash table of a language's stop words: ``(multiplier, table)``.
 
-    Slot of ``h`` is ``(h * multiplier) >> (32 - _STOP_SLOT_BITS)``. Empty slots hold a stop
+    Slot of ``h`` is ``(h * multiplier) >> (32 - STOP_SLOT_BITS)``. Empty slots hold a stop
     word that belongs to another slot, so a lookup is one multiply, one gather and one
     compare, with no false positives.
     """
-    stop = stopword_hashes()
-    shift = np.uint32(32 - _STOP_SLOT_BITS)
+    stop = stopword_hashes(language)
+    shift = np.uint32(32 - STOP_SLOT_BITS)
     for candidate in odd_constants(1000, salt=5):
         multiplier = np.uint32(int(candidate) >> 32 | 1)
         slots = (stop * multiplier) >> shift
         if len(np.unique(slots)) == len(stop):
-            table = np.full(1 << _STOP_SLOT_BITS, stop[0], dtype=np.uint32)
+            table = np.full(1 << STOP_SLOT_BITS, stop[0], dtype=np.uint32)
             table[slots] = stop
             return multiplier, table
     raise RuntimeError("no collision-free multiplier for the stop word table")
 
 
 def is_stopword(hashes: U32) -> Bools:
-    """True where a token hash is a stop word."""
-    multiplier, table = _stopword_table()
-    return table[(hashes * multiplier) >> np.uint32(32 - _STOP_SLOT_BITS)] == hashes
+    """True where a token hash is an English stop word (``_language.is_stopword`` follows each text's language)."""
+    multiplier, table = stopword_table()
+    return table[(hashes * multiplier) >> np.uint32(32 - STOP_SLOT_BITS)] == hashes

@@ -1,7 +1,14 @@
-"""Other languages: the evaluation per language, and tokenising scripts written without spaces."""
+"""Other languages: the evaluation per language, detecting the language of a text, its stop words and
+rarity, and tokenising scripts written without spaces."""
 
-from dedup import Detector
+import pytest
+
+from dedup import ConfigError, Detector, DetectorConfig
+from dedup._chrome import tokenize_pages
+from dedup._config import LANGUAGES
 from dedup._eval import Case, evaluate
+from dedup._language import codes, detect, is_stopword
+from dedup._rarity import idf
 from dedup._report import render_evaluation
 from dedup._tokenize import hash_words, tokenize
 
@@ -45,3 +52,57 @@ def test_a_chinese_rewrite_that_reorders_clauses_keeps_a_containment():
     reordered = "，".join(CLAUSES[2:] + CLAUSES[:2]) + "。"
     _, scores = Detector().compare(text, reordered)
     assert scores.containment > 0.5
+
+
+# -- the language of each text ------------------------------------------------------------
+
+TEXTS = {
+    "en": "The council closed the library on Monday because the roof leaks, and it will not open before spring.",
+    "de": "Der Stadtrat hat die Bibliothek am Montag geschlossen, weil das Dach undicht ist, bis zum Frühjahr.",
+    "es": "El ayuntamiento cerró la biblioteca el lunes porque el techo tiene goteras y no abrirá hasta la primavera.",
+    "fr": "La mairie a fermé la bibliothèque lundi parce que le toit fuit, et elle ne rouvrira pas avant le printemps.",
+    "it": "Il comune ha chiuso la biblioteca lunedì perché il tetto perde e non riaprirà prima della primavera.",
+    "pl": "Rada miasta zamknęła bibliotekę w poniedziałek, bo przecieka dach, i nie zostanie otwarta przed wiosną.",
+    "ru": "Городской совет закрыл библиотеку в понедельник, потому что протекает крыша, и она не откроется до весны.",
+    "tr": "Belediye, çatı akıttığı için kütüphaneyi pazartesi günü kapattı ve bu bahardan önce açılmayacak.",
+    "ar": "أغلق مجلس المدينة المكتبة يوم الاثنين لأن السقف يسرب المياه، ولن تفتح قبل فصل الربيع في هذا العام.",
+    "zh": "市议会周一关闭了图书馆，因为屋顶漏水，我们在春天之前不会重新开放，这是一个没有办法的决定。",
+}
+
+
+def test_the_language_of_each_text_of_a_mixed_batch_is_detected():
+    tokens = tokenize(list(TEXTS.values()))
+    assert [LANGUAGES[c] for c in detect(tokens.hashes, tokens.bounds)] == list(TEXTS)
+
+
+def test_a_text_too_short_to_tell_and_an_empty_one_are_english():
+    tokens = tokenize(["Die", "", "Bundesliga Dortmund Bayern"])
+    assert detect(tokens.hashes, tokens.bounds).tolist() == [0, 0, 0]
+
+
+def test_the_language_is_kept_in_the_flags_of_every_token_of_its_text():
+    tokens = tokenize_pages([TEXTS["de"], TEXTS["en"]])
+    assert set(codes(tokens)[: tokens.bounds[1]].tolist()) == {LANGUAGES.index("de")}
+    assert set(codes(tokens)[tokens.bounds[1] :].tolist()) == {0}
+    assert set(codes(tokenize_pages([TEXTS["en"]], "de")).tolist()) == {LANGUAGES.index("de")}
+
+
+def test_stop_words_and_rarity_follow_the_language_of_the_text():
+    german = tokenize_pages(["die Stadt und der Fluss"])
+    assert is_stopword(german.hashes, german.flags).tolist() == [True, True, True, True, False]
+    english = tokenize_pages(["die Stadt und der Fluss"], "en")
+    assert is_stopword(english.hashes, english.flags).tolist() == [True, False, False, False, False]
+    assert idf(german.hashes, german.flags)[0] < idf(english.hashes, english.flags)[0]
+
+
+def test_german_function_words_alone_do_not_make_two_articles_alike():
+    a = "Die Regierung hat am Montag in Berlin beschlossen, dass die Steuer für Diesel nicht mehr steigen wird."
+    b = "Der Verein hat am Samstag in München gesagt, dass er für die neue Saison noch mehr Spieler haben wird."
+    _, scores = Detector().compare(a, b)
+    _, as_english = Detector(DetectorConfig(language="en")).compare(a, b)
+    assert scores.rewrite < as_english.rewrite
+
+
+def test_an_unknown_language_setting_is_refused_naming_it():
+    with pytest.raises(ConfigError, match=r"language must be 'auto' or one of .*got 'german'"):
+        DetectorConfig(language="german")
