@@ -10,7 +10,7 @@ from dedup._eval import Case, evaluate
 from dedup._language import codes, detect, is_stopword
 from dedup._rarity import idf
 from dedup._report import render_evaluation
-from dedup._tokenize import hash_words, tokenize
+from dedup._tokenize import CHROME, hash_words, tokenize
 
 COPY = "Der Stadtrat schloss die Bibliothek nach dem Hochwasser für dringende Reparaturen am Dach."
 OTHER = "Die Mannschaft gewann das Finale in der Verlängerung mit zwei Toren vor vollem Stadion."
@@ -106,3 +106,21 @@ def test_german_function_words_alone_do_not_make_two_articles_alike():
 def test_an_unknown_language_setting_is_refused_naming_it():
     with pytest.raises(ConfigError, match=r"language must be 'auto' or one of .*got 'german'"):
         DetectorConfig(language="german")
+
+
+# -- page chrome in other languages -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Aby poprawić swoją witrynę, wyświetlamy reklamy.\nSzczegóły w polityce prywatności i plikach cookie.",
+        "Wir verwenden Cookies und zeigen mit Ihrer Zustimmung Werbung.\nDatenschutzerklärung | Impressum",
+        "Jeśli chcesz się z nami połączyć, zaznacz „Nie jestem robotem”. Twój adres IP: 207.241.233.112",
+        "我们注意到您正在屏蔽广告！关闭广告拦截器，继续支持新闻业。或者购买订阅以无限访问。",
+        "Abonnez-vous à notre newsletter. Tous droits réservés.",
+    ],
+)
+def test_consent_walls_bot_checks_and_prompts_in_other_languages_are_chrome(page):
+    tokens = tokenize_pages([page])
+    assert ((tokens.flags & CHROME) > 0).all()
