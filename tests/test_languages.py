@@ -116,7 +116,7 @@ def test_an_unknown_language_setting_is_refused_naming_it():
     [
         "Aby poprawić swoją witrynę, wyświetlamy reklamy.\nSzczegóły w polityce prywatności i plikach cookie.",
         "Wir verwenden Cookies und zeigen mit Ihrer Zustimmung Werbung.\nDatenschutzerklärung | Impressum",
-        "Jeśli chcesz się z nami połączyć, zaznacz „Nie jestem robotem”. Twój adres IP: 207.241.233.112",
+        "Jeśli chcesz połączyć się z nami z adresu IP 207.241.233.112, zaznacz „Nie jestem robotem”.",
         "我们注意到您正在屏蔽广告！关闭广告拦截器，继续支持新闻业。或者购买订阅以无限访问。",
         "Abonnez-vous à notre newsletter. Tous droits réservés.",
     ],
