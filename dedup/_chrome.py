@@ -57,26 +57,25 @@ CUE_WORDS_ELSEWHERE = (
     "weiterlesen", "anmeldung", "cookie", "akzeptieren", "zustimmung", "datenschutzrichtlinie",
     "datenschutzrichtlinien", "widerrufen", "anklicken",
     # Spanish
-    "publicidad", "suscríbete", "suscribirse", "suscripción", "suscriptores", "boletín", "contraseña",
+    "publicidad", "suscríbete", "suscribirse", "suscripción", "suscriptores", "contraseña",
     "registrarse", "regístrate", "privacidad", "navegador",
     # French
-    "publicité", "abonnez", "abonnement", "abonnés", "abonner", "inscrivez", "connexion", "déconnexion",
-    "identifiant", "confidentialité", "navigateur", "courriel", "partager",
+    "publicité", "abonnez", "abonnement", "abonnés", "abonner", "inscrivez", "déconnexion",
+    "identifiant", "confidentialité", "navigateur", "courriel",
     # Italian
-    "pubblicità", "abbonati", "abbonamento", "iscriviti", "accedi", "registrati", "informativa", "condividi",
+    "pubblicità", "abbonati", "abbonamento", "iscriviti", "accedi", "registrati", "condividi",
     # Polish
     "reklama", "reklamy", "reklam", "witryna", "witrynę", "witryny", "prywatności", "zaloguj", "zalogować",
     "zarejestruj", "hasło", "subskrybuj", "subskrypcja", "robotem", "zaakceptuj", "akceptuj", "udostępnij",
-    "przeglądarka", "przeglądarki", "ciasteczka", "przycisk", "zgodę", "klikając", "wycofać",
+    "przeglądarka", "przeglądarki", "ciasteczka", "przycisk", "klikając", "wycofać",
     # Russian
-    "реклама", "рекламы", "подписаться", "подписка", "подписку", "рассылка", "рассылку", "войти",
-    "регистрация", "зарегистрироваться", "пароль", "куки", "браузер", "браузера", "конфиденциальности",
-    "поделиться",
+    "реклама", "рекламы", "подписаться", "подписка", "подписку", "рассылка", "рассылку", "регистрация",
+    "зарегистрироваться", "пароль", "куки", "браузер", "браузера", "конфиденциальности", "поделиться",
     # Turkish
-    "reklam", "abone", "bülten", "bültenimize", "şifre", "çerez", "çerezler", "çerezleri", "gizlilik",
+    "reklam", "bülten", "bültenimize", "şifre", "çerez", "çerezler", "çerezleri", "gizlilik",
     "tarayıcı", "tarayıcınız", "paylaş",
     # Arabic
-    "إعلان", "اشترك", "الاشتراك", "الكوكيز", "الخصوصية", "متصفح", "شارك",
+    "الكوكيز", "الخصوصية", "متصفح",
     # Chinese
     "广告", "订阅", "登录", "注册", "密码", "隐私", "邮件", "分享", "版权", "浏览", "拦截",
 )  # fmt: skip
