@@ -213,8 +213,9 @@ def _block_starts(b: U8, starts: I64, sentence_start: Bools) -> Bools:
     before = b[np.maximum(starts - 1, 0)]
     space = (before == ord(" ")) | (before == ord("\n")) | (before == ord("\t")) | (before == ord("\r"))
     # Chinese and Japanese put no space after their full stops, question and exclamation marks.
+    wide = np.flatnonzero(sentence_start & (before >= 0x80) & (starts >= 3))
     for stop in _WIDE_STOPS:
-        space |= _spells(b, starts - len(stop), stop) & (starts >= len(stop))
+        space[wide] |= _spells(b, starts[wide] - len(stop), stop)
     return sentence_start & (space | (starts == 0))
 
 
