@@ -3,7 +3,7 @@ rarity, and tokenising scripts written without spaces."""
 
 import pytest
 
-from dedup import ConfigError, Detector, DetectorConfig
+from dedup import ConfigError, Detector, DetectorConfig, IndexLoadError
 from dedup._chrome import tokenize_pages
 from dedup._config import LANGUAGES
 from dedup._eval import Case, evaluate
@@ -124,3 +124,17 @@ def test_an_unknown_language_setting_is_refused_naming_it():
 def test_consent_walls_bot_checks_and_prompts_in_other_languages_are_chrome(page):
     tokens = tokenize_pages([page])
     assert ((tokens.flags & CHROME) > 0).all()
+
+
+# -- a stored index keeps its language setting --------------------------------------------
+
+
+def test_a_saved_index_refuses_another_language_and_keeps_each_texts_language(tmp_path):
+    det = Detector()
+    det.add("de", TEXTS["de"])
+    det.add("en", TEXTS["en"])
+    det.save(tmp_path / "index")
+    with pytest.raises(IndexLoadError, match="language is 'auto' in the index, 'de' requested"):
+        Detector.load(tmp_path / "index", language="de")
+    loaded = Detector.load(tmp_path / "index")
+    assert [m.doc_id for m in loaded.query(TEXTS["de"])] == ["de"]
