@@ -1,10 +1,13 @@
 """Other languages: the evaluation per language, detecting the language of a text, its stop words and
 rarity, and tokenising scripts written without spaces."""
 
+import json
+
 import pytest
 
 from dedup import ConfigError, Detector, DetectorConfig, IndexLoadError
 from dedup._chrome import tokenize_pages
+from dedup._cli import main
 from dedup._config import LANGUAGES
 from dedup._eval import Case, evaluate
 from dedup._language import codes, detect, is_stopword
@@ -138,3 +141,19 @@ def test_a_saved_index_refuses_another_language_and_keeps_each_texts_language(tm
         Detector.load(tmp_path / "index", language="de")
     loaded = Detector.load(tmp_path / "index")
     assert [m.doc_id for m in loaded.query(TEXTS["de"])] == ["de"]
+
+
+def test_the_command_line_takes_the_language_and_refuses_an_unknown_one(tmp_path, capsys):
+    pairs = tmp_path / "pairs.jsonl"
+    a = "die Stadt und der Fluss, die Brücke und der Turm, die Straße und der Platz am Abend"
+    b = "die Stadt und der Fluss, das Dorf und die Kirche, der Wald und der See am Morgen"
+    pairs.write_text(json.dumps({"a": a, "b": b, "label": "none"}) + "\n", encoding="utf-8")
+    flagged = {}
+    for language in ("de", "en"):  # German function words taken for English content words
+        assert main(["eval", "pairs", str(pairs), "--format", "json", "--language", language]) == 0
+        flagged[language] = json.loads(capsys.readouterr().out)["derived"]["fp"]
+    assert flagged == {"de": 0, "en": 1}
+    with pytest.raises(SystemExit) as exit_info:
+        main(["eval", "pairs", str(pairs), "--language", "german"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'german'" in capsys.readouterr().err
