@@ -33,6 +33,8 @@ from ._types import F32, U8, U32
 DOC_WORDS = 500  # words in a typical news article
 UNKNOWN_FREQUENCY = 1e-8  # wordfreq's floor (Zipf 1)
 NUMBER_FREQUENCY = 1e-5  # Zipf 4: a specific number is about as common as "peacekeeping"
+#: Languages written without spaces, whose words are tokenised in character bigrams.
+_BIGRAM_LANGUAGES = frozenset({"zh"})
 
 
 def frequency_to_idf(frequency: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -48,9 +50,17 @@ def _make_table(language: str = "en") -> tuple[U32, F32]:
     frequencies = get_frequency_dict(language)
     words = list(frequencies)
     tokens = tokenize(words)
+    freq = np.fromiter(frequencies.values(), dtype=np.float64, count=len(words))
+    if language in _BIGRAM_LANGUAGES:
+        # A character bigram occurs in every word that contains it: its frequency is at
+        # least the sum of theirs (bigrams across two words remain unknown).
+        lengths = np.diff(tokens.bounds)
+        hashes, inverse = np.unique(tokens.hashes, return_inverse=True)
+        summed = np.bincount(inverse, weights=np.repeat(freq, lengths), minlength=len(hashes))
+        return hashes, frequency_to_idf(summed).astype(np.float32)
     single = np.flatnonzero(np.diff(tokens.bounds) == 1)  # words that are one token
     hashes = tokens.hashes[tokens.bounds[single]]
-    freq = np.fromiter(frequencies.values(), dtype=np.float64, count=len(words))[single]
+    freq = freq[single]
     order = np.lexsort((-freq, hashes))  # where words share a hash, keep the commonest
     hashes, freq = hashes[order], freq[order]
     first = np.concatenate(([True], hashes[1:] != hashes[:-1]))
