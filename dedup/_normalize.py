@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import unicodedata
 
+# Turkish writes i with and without a dot in both cases (i İ, ı I): case folding maps İ to
+# i and a combining dot and leaves ı alone, so "KIŞ" and "kış" would differ. All four fold to i.
+DOTTED_AND_DOTLESS_I = {0x130: "I", 0x131: "i"}
+
 
 def nfkc(text: str) -> str:
     """``text`` in Unicode normal form NFKC (compatibility characters replaced)."""
@@ -25,7 +29,9 @@ def normalize(text: str) -> str:
     --------
     >>> normalize("Ｆｕｌｌ-width ﬁle, STRASSE")
     'full-width file, strasse'
+    >>> normalize("KIŞ İstanbul") == normalize("kış istanbul")
+    True
     """
     # Case folding can leave text that is not in NFKC form (a Greek iota subscript after a
     # combining mark), so normalise again: normalising twice then changes nothing.
-    return nfkc(nfkc(text).casefold())
+    return nfkc(nfkc(text).translate(DOTTED_AND_DOTLESS_I).casefold())

@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from . import _kernels
 from ._hashing import fmix64, high32, odd_constants
-from ._normalize import nfkc, normalize
+from ._normalize import DOTTED_AND_DOTLESS_I, nfkc, normalize
 from ._types import I64, U8, U32, Bools
 
 NUMERIC = np.uint8(1)
@@ -131,7 +131,7 @@ def _codepoint_class(cp: int) -> tuple[bool, bool, bool, bytes | None, bool]:
     when it changes the character's UTF-8 length (which the byte path cannot do in place).
     """
     char = chr(cp)
-    folded = char.casefold()
+    folded = char.translate(DOTTED_AND_DOTLESS_I).casefold()
     if folded == char:
         replacement = None
     else:
