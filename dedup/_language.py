@@ -107,6 +107,23 @@ def with_language(tokens: Tokens, language: str = AUTO) -> Tokens:
     return Tokens(tokens.hashes, tokens.bounds, (tokens.flags & keep) | bits)
 
 
+#: Odd, so that multiplying by it keeps the languages' codes apart (2**32 / golden ratio).
+_LANGUAGE_SALT = np.uint32(0x9E3779B1)
+
+
+def keyed(hashes: U32, flags: U8) -> U32:
+    """Token hashes made distinct per language (English ones unchanged).
+
+    One word's rarity differs between languages ("die" in English and in German), so the
+    re-ranker keys its vocabulary by language too: a batch of texts in several languages
+    then scores each pair as a batch of those two texts alone would.
+    """
+    language = flags >> np.uint8(LANGUAGE_SHIFT)
+    if not language.any():
+        return hashes
+    return hashes ^ (language.astype(np.uint32) * _LANGUAGE_SALT)
+
+
 def is_stopword(hashes: U32, flags: U8) -> Bools:
     """True where a token is a stop word of its text's language (see :func:`with_language`)."""
     language = flags >> np.uint8(LANGUAGE_SHIFT)

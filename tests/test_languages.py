@@ -157,3 +157,18 @@ def test_the_command_line_takes_the_language_and_refuses_an_unknown_one(tmp_path
         main(["eval", "pairs", str(pairs), "--language", "german"])
     assert exit_info.value.code == 2
     assert "invalid choice: 'german'" in capsys.readouterr().err
+
+
+def test_a_scan_of_texts_in_ten_languages_pairs_each_with_its_copy_as_compare_does():
+    docs = []
+    for language, text in TEXTS.items():
+        docs += [(f"{language}-a", text), (f"{language}-b", text.upper() + " " + text[:25])]
+    result = Detector().scan(docs)
+    assert sorted((p.a[:2], p.b[:2]) for p in result.pairs) == sorted((lang, lang) for lang in TEXTS)
+    texts = dict(docs)
+    for pair in result.pairs:
+        assert Detector().compare(texts[pair.a], texts[pair.b]) == (pair.verdict, pair.scores)
+
+
+def test_turkish_dotted_and_dotless_i_fold_to_one_letter_in_both_cases():
+    assert tokenize(["KIŞ İSTANBUL'DA ILIK"]).hashes.tolist() == tokenize(["kış istanbul'da ılık"]).hashes.tolist()
