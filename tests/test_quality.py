@@ -241,7 +241,12 @@ def _edited_anywhere(text):
     return text
 
 
-LANGUAGE_VARIANTS = {"copy": lambda t: t, "truncated": _truncated_anywhere, "light edit": _edited_anywhere}
+LANGUAGE_VARIANTS = {
+    "copy": lambda t: t,
+    "upper case": str.upper,
+    "truncated": _truncated_anywhere,
+    "light edit": _edited_anywhere,
+}
 
 
 def _all_chrome(text):
