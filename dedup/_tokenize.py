@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from . import _kernels
 from ._hashing import fmix64, high32, odd_constants
-from ._normalize import DOTTED_AND_DOTLESS_I, nfkc, normalize
+from ._normalize import nfkc_undotted, normalize
 from ._types import I64, U8, U32, Bools
 
 NUMERIC = np.uint8(1)
@@ -131,7 +131,7 @@ def _codepoint_class(cp: int) -> tuple[bool, bool, bool, bytes | None, bool]:
     when it changes the character's UTF-8 length (which the byte path cannot do in place).
     """
     char = chr(cp)
-    folded = char.translate(DOTTED_AND_DOTLESS_I).casefold()
+    folded = char.casefold()
     if folded == char:
         replacement = None
     else:
@@ -337,7 +337,7 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64, I64]:
 def tokenize_buffer(texts: Sequence[str]) -> tuple[Tokens, bytes, I64, I64]:
     """The tokens of texts, and the buffer they were found in: its bytes (normalised, not
     case-folded), the offset of each document (and the end), and the offset of each token."""
-    encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
+    encoded = [nfkc_undotted(t).encode("utf-8", "surrogatepass") for t in texts]
     buf, offsets = _join(encoded)
     tokens, irregular, starts = _tokenize_buffer(buf, offsets)
     if len(irregular):

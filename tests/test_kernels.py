@@ -9,7 +9,8 @@ from dedup import _kernels
 from dedup._arrays import agreements
 from dedup._lcs import common_rows
 from dedup._minhash import MinHasher, affine32_signatures
-from dedup._tokenize import _join, _non_ascii, _token_arrays, nfkc
+from dedup._normalize import nfkc_undotted as nfkc
+from dedup._tokenize import _join, _non_ascii, _token_arrays
 
 pytestmark = pytest.mark.skipif(not _kernels.available(), reason="numba is not installed (the 'fast' extra)")
 
