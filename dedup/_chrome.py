@@ -31,6 +31,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._arrays import member
+from ._config import AUTO
+from ._language import with_language
 from ._tokenize import CHROME, SENTENCE_START, Tokens, hash_words, tokenize_buffer
 from ._types import I64, U8, U32, U64, Bools
 
@@ -42,6 +44,40 @@ CUE_WORDS = (
     "login", "logout", "signup", "password", "passwords", "username", "javascript", "cookies", "browser",
     "advertisement", "advertisements", "advertise", "sponsored", "copyright", "redistributed", "email",
     "emails", "gmail", "rss", "captcha",
+)  # fmt: skip
+
+#: The same machinery in the other languages of ``_config.LANGUAGES``: cookie walls and
+#: consent, bot checks, advertising, subscriptions, log-in and sharing. Words only, none that
+#: is also common English prose; for Chinese the units are character bigrams (see ``_tokenize``).
+CUE_WORDS_ELSEWHERE = (
+    # German
+    "werbung", "datenschutz", "datenschutzerklärung", "datenschutzhinweise", "impressum", "abonnieren",
+    "abonniert", "abonnement", "anmelden", "abmelden", "registrieren", "registrierung", "passwort",
+    "benutzername", "einloggen", "webseite", "einwilligung", "nutzungsbedingungen", "werbeblocker", "adblocker",
+    "weiterlesen", "anmeldung", "cookie", "akzeptieren", "zustimmung", "datenschutzrichtlinie",
+    "datenschutzrichtlinien", "widerrufen", "anklicken",
+    # Spanish
+    "publicidad", "suscríbete", "suscribirse", "suscripción", "suscriptores", "contraseña",
+    "registrarse", "regístrate", "privacidad", "navegador",
+    # French
+    "publicité", "abonnez", "abonnement", "abonnés", "abonner", "inscrivez", "déconnexion",
+    "identifiant", "confidentialité", "navigateur", "courriel",
+    # Italian
+    "pubblicità", "abbonati", "abbonamento", "iscriviti", "accedi", "registrati", "condividi",
+    # Polish
+    "reklama", "reklamy", "reklam", "witryna", "witrynę", "witryny", "prywatności", "zaloguj", "zalogować",
+    "zarejestruj", "hasło", "subskrybuj", "subskrypcja", "robotem", "zaakceptuj", "akceptuj", "udostępnij",
+    "przeglądarka", "przeglądarki", "ciasteczka", "przycisk", "klikając", "wycofać",
+    # Russian
+    "реклама", "рекламы", "подписаться", "подписка", "подписку", "рассылка", "рассылку", "регистрация",
+    "зарегистрироваться", "пароль", "куки", "браузер", "браузера", "конфиденциальности", "поделиться",
+    # Turkish
+    "reklam", "bülten", "bültenimize", "şifre", "çerez", "çerezler", "çerezleri", "gizlilik",
+    "tarayıcı", "tarayıcınız", "paylaş",
+    # Arabic
+    "الكوكيز", "الخصوصية", "متصفح",
+    # Chinese
+    "广告", "订阅", "登录", "注册", "密码", "隐私", "邮件", "分享", "版权", "浏览", "拦截",
 )  # fmt: skip
 
 #: Two-word phrases of page machinery; each counts as one mention.
@@ -56,6 +92,15 @@ CUE_PAIRS = [
         "contact us", "enable javascript", "use cookies", "accept cookies", "your experience", "our website",
         "this website", "our site", "this site", "this material", "related link", "related links",
         "related articles", "related stories", "sponsored content", "more information",
+        # German, Spanish, French, Italian, Polish, Russian, Turkish, Arabic
+        "alle rechte", "rechte vorbehalten", "mehr erfahren", "hier klicken", "unserer website",
+        "derechos reservados", "leer más", "haz clic", "sitio web",
+        "droits réservés", "lire aussi", "savoir plus", "cliquez ici", "site web", "notre site",
+        "diritti riservati", "leggi anche", "clicca qui", "sito web", "nostro sito",
+        "adres ip", "adresu ip", "prawa zastrzeżone", "czytaj więcej", "kliknij tutaj", "polityce prywatności",
+        "права защищены", "читайте также", "все права",
+        "hakları saklıdır", "devamını oku", "giriş yap", "üye ol",
+        "الحقوق محفوظة", "اقرأ أيضا", "تسجيل الدخول", "كلمة المرور", "النشرة البريدية", "تعريف الارتباط",
     )
 ]  # fmt: skip
 
@@ -70,10 +115,28 @@ FUNCTION_WORDS = (
     "her", "us", "them", "my", "your", "his", "its", "our", "their", "there", "here",
 )  # fmt: skip
 
+#: Function words of the other languages (articles, prepositions, conjunctions, pronouns).
+FUNCTION_WORDS_ELSEWHERE = (
+    "der", "die", "das", "und", "oder", "mit", "von", "für", "auf", "ist", "sind", "wird", "ein", "eine", "nicht",
+    "el", "los", "las", "y", "en", "del", "con", "por", "para", "que", "es", "un", "una", "se",
+    "le", "les", "et", "des", "du", "dans", "sur", "pour", "est", "une", "qui", "pas",
+    "il", "lo", "gli", "e", "di", "della", "per", "che", "è", "non", "si",
+    "i", "w", "z", "na", "do", "się", "jest", "nie", "że", "to",
+    "и", "в", "на", "с", "не", "что", "по", "из", "это", "как",
+    "ve", "bir", "bu", "için", "ile", "da", "de", "olarak",
+    "في", "من", "على", "إلى", "عن", "أن", "التي", "الذي",
+    "我们", "他们", "一个", "这个", "没有", "因为", "但是",
+)  # fmt: skip
+
 #: A block of at least this many words is prose, whatever it mentions, unless it is a list:
 #: chrome comes in lines and short sentences, and a block this long is a paragraph whose
 #: sentence ends were lost (a page flattened to one line).
 PARAGRAPH_WORDS = 50
+
+#: A block of any length is chrome when at least this share of its words are mentions of
+#: page machinery: a cookie consent text whose sentence ends were lost is a long block, but
+#: it names the site, its cookies, consent and privacy policy in almost every sentence.
+DENSE_MENTIONS = 0.1
 
 #: A block of at least this many words, this share of them capitalised (in title case) and
 #: fewer than this share of function words is a list (a menu, tags, the options of a form).
@@ -82,6 +145,7 @@ LIST_CAPITALISED = 0.8
 LIST_FUNCTION_WORDS = 0.1
 
 _DOMAINS = (b"com", b"org", b"net", b"gov")
+_WIDE_STOPS = tuple(c.encode() for c in "。！？")
 
 
 @functools.cache
@@ -89,7 +153,8 @@ def _lexicon() -> tuple[U32, U32, U64]:
     """The cue words, the function words and the keys of the cue pairs."""
     pair_words = hash_words([w for pair in CUE_PAIRS for w in pair]).reshape(-1, 2).astype(np.uint64)
     pairs = (pair_words[:, 0] << np.uint64(32)) | pair_words[:, 1]
-    return np.unique(hash_words(CUE_WORDS)), np.unique(hash_words(FUNCTION_WORDS)), np.unique(pairs)
+    cues = hash_words(CUE_WORDS + CUE_WORDS_ELSEWHERE)
+    return np.unique(cues), np.unique(hash_words(FUNCTION_WORDS + FUNCTION_WORDS_ELSEWHERE)), np.unique(pairs)
 
 
 def _token_at(starts: I64, positions: I64) -> I64:
@@ -147,6 +212,10 @@ def _block_starts(b: U8, starts: I64, sentence_start: Bools) -> Bools:
     """
     before = b[np.maximum(starts - 1, 0)]
     space = (before == ord(" ")) | (before == ord("\n")) | (before == ord("\t")) | (before == ord("\r"))
+    # Chinese and Japanese put no space after their full stops, question and exclamation marks.
+    wide = np.flatnonzero(sentence_start & (before >= 0x80) & (starts >= 3))
+    for stop in _WIDE_STOPS:
+        space[wide] |= _spells(b, starts[wide] - len(stop), stop)
     return sentence_start & (space | (starts == 0))
 
 
@@ -228,15 +297,19 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
     chrome |= (mentions == 1) & (cue_content >= content)
     short = words < PARAGRAPH_WORDS
     chrome &= short
+    chrome |= (mentions >= 2) & (mentions >= DENSE_MENTIONS * words)  # a consent text flattened into one long block
     chrome |= capitalised & (functions < LIST_FUNCTION_WORDS * words)
     first_of_text = np.zeros(n_blocks, dtype=bool)
     first_of_text[block[bounds[:-1][np.diff(bounds) > 0]]] = True
-    chrome |= _between_chrome(chrome, (mentions >= 1) & ~chrome & short, first_of_text)
+    # A scrap of two words or fewer between chrome blocks ("gen.") belongs to them too.
+    weak = ((mentions >= 1) | (words <= 2)) & ~chrome & short
+    chrome |= _between_chrome(chrome, weak, first_of_text)
     return chrome[block]
 
 
-def tokenize_pages(texts: Sequence[str]) -> Tokens:
-    """Tokenise a batch of texts with the tokens of page chrome flagged ``CHROME``.
+def tokenize_pages(texts: Sequence[str], language: str = AUTO) -> Tokens:
+    """Tokenise a batch of texts with the tokens of page chrome flagged ``CHROME``, and each
+    text's language (``language``, or detected when ``auto``) in the flags (see ``_language``).
 
     Finding chrome costs about as much again as tokenising; only the re-ranker needs it.
 
@@ -250,4 +323,6 @@ def tokenize_pages(texts: Sequence[str]) -> Tokens:
     raw = np.frombuffer(buf, dtype=np.uint8)  # before case folding: capitals are a cue
     sentence_start = (tokens.flags & SENTENCE_START) > 0
     chrome = chrome_tokens(raw, starts, tokens.hashes, sentence_start, tokens.bounds)
-    return Tokens(tokens.hashes, tokens.bounds, tokens.flags | chrome.astype(np.uint8) * CHROME)
+    return with_language(
+        Tokens(tokens.hashes, tokens.bounds, tokens.flags | chrome.astype(np.uint8) * CHROME), language
+    )

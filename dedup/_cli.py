@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from ._config import AUTO, LANGUAGES
 
 if TYPE_CHECKING:
     from ._detector import Detector
@@ -143,6 +144,14 @@ def _options() -> dict[str, argparse.ArgumentParser]:
         help="how evenly a paraphrase's in-order shared words must run through the shorter text "
         "(default: the tuned value, or an index's own)",
     )
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument(
+        "--language",
+        choices=(AUTO, *LANGUAGES),
+        default=None,
+        help="the language of the texts, which chooses their stop words and word rarity (default: auto, "
+        "detected for each text)",
+    )
     index = argparse.ArgumentParser(add_help=False)
     index.add_argument(
         "--redis-prefix",
@@ -150,7 +159,7 @@ def _options() -> dict[str, argparse.ArgumentParser]:
         metavar="NAME",
         help="with a redis:// index, the prefix of its keys (default: dedup)",
     )
-    return {"output": output, "reading": reading, "thresholds": thresholds, "index": index}
+    return {"output": output, "reading": reading, "thresholds": thresholds, "language": language, "index": index}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -163,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser(
         "scan",
-        parents=[shared["output"], shared["reading"], shared["thresholds"], shared["index"]],
+        parents=[shared["output"], shared["reading"], shared["thresholds"], shared["language"], shared["index"]],
         help="find duplicate and derived pairs among the files of a folder",
         description="Read the documents under SOURCE (recursively): text files (.txt, .md), web pages "
         "(.html, .htm; main text only), JSON lines (.jsonl: one document per line) and web archives "
@@ -205,7 +214,7 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser(
         "eval",
-        parents=[shared["thresholds"]],
+        parents=[shared["thresholds"], shared["language"]],
         help="measure detection quality on a labelled corpus",
         description="Run the detector with its defaults (or the thresholds given) on a labelled corpus and "
         "print precision, recall and F1 per verdict and for derived vs not derived, the gold categories "
@@ -276,7 +285,7 @@ def _progress(message: str) -> None:
 
 def _settings(args: argparse.Namespace) -> dict[str, Any]:
     """Detector settings given on the command line."""
-    names = ("paraphrase_score", "paraphrase_spread", "near_duplicate_containment")
+    names = ("paraphrase_score", "paraphrase_spread", "near_duplicate_containment", "language")
     given = {name: getattr(args, name, None) for name in names}
     if getattr(args, "partial_reuse", False):
         given["partial_reuse"] = True

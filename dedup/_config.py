@@ -12,6 +12,12 @@ from ._exceptions import ConfigError
 #: Permutation schemes a :class:`~dedup.MinHasher` implements.
 SCHEMES = ("affine32",)
 
+#: Languages with their own stop words and word rarity (ISO 639-1 codes); English first,
+#: the default. Their order is stored in token flags: append, never reorder.
+LANGUAGES = ("en", "ar", "de", "es", "fr", "it", "pl", "ru", "tr", "zh")
+#: The ``language`` setting that detects each text's language.
+AUTO = "auto"
+
 
 def check_int(name: str, value: Any, low: int, high: int | None = None) -> None:
     """Raise :class:`ConfigError` unless ``low <= value <= high`` for an ``int`` value."""
@@ -48,8 +54,12 @@ class DetectorConfig:
     ngram : int
         Words per shingle of the MinHash sets.
     stopwords : bool
-        Drop the ~1,100 most frequent English words before shingling. Paraphrases keep
-        the rarer words of their source, so this lets the index see them.
+        Drop the ~1,000 most frequent words of the text's language before shingling.
+        Paraphrases keep the rarer words of their source, so this lets the index see them.
+    language : str
+        The language of the texts, one of :data:`LANGUAGES` (``"en"``, ``"de"``, ...), or
+        ``"auto"`` to detect each text's language from its stop words; it chooses the
+        stop words and the background word rarity. Texts in other languages count as English.
     bands, rows : int
         LSH banding: a pair becomes a candidate when all ``rows`` values of any of the
         ``bands`` bands agree. ``bands * rows`` must not exceed ``num_perm``. The default
@@ -120,6 +130,7 @@ class DetectorConfig:
     scheme: str = "affine32"
     ngram: int = 1
     stopwords: bool = True
+    language: str = AUTO
     bands: int = 128
     rows: int = 2
     candidate_overlap: float = 0.25
@@ -148,6 +159,8 @@ class DetectorConfig:
         for name in ("stopwords", "keep_text", "strip_boilerplate", "partial_reuse"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if self.language != AUTO and self.language not in LANGUAGES:
+            raise ConfigError(f"language must be {AUTO!r} or one of {', '.join(LANGUAGES)}, got {self.language!r}")
         check_int("bands", self.bands, 1)
         check_int("rows", self.rows, 1)
         if self.bands * self.rows > self.num_perm:

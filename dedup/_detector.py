@@ -256,7 +256,7 @@ class Detector:
 
         It has the saved settings, or ``config`` and ``settings`` where given: thresholds,
         banding, ``keep_text`` and ``max_age`` may change, the settings the signatures
-        depend on (``num_perm``, ``seed``, ``scheme``, ``ngram``, ``stopwords``) may not.
+        depend on (``num_perm``, ``seed``, ``scheme``, ``ngram``, ``stopwords``, ``language``) may not.
         Saved texts are loaded when the detector keeps texts. Raises
         :class:`MissingPathError` if there is no folder ``path``, and
         :class:`IndexLoadError`, saying why, if the index is corrupted, truncated or edited,

@@ -41,13 +41,15 @@ class Case:
 
     ``gold`` maps an indexed document's id to ``(label, category)``; a document missing
     from it is ``("none", "unrelated")``. The category is the corpus's own class, shown in
-    the report (e.g. Clough–Stevenson's ``heavy``).
+    the report (e.g. Clough–Stevenson's ``heavy``); the language, when the corpus gives
+    one, is the row of the case in the per-language table.
     """
 
     id: str
     index: dict[str, str]
     query: str
     gold: dict[str, tuple[str, str]] = field(default_factory=dict)
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class JudgedPair:
     category: str
     predicted: str
     scores: Scores
+    language: str = ""
 
     @property
     def derived(self) -> bool:
@@ -77,6 +80,36 @@ class Evaluation:
 
     def _scored(self) -> list[JudgedPair]:
         return [p for p in self.pairs if p.gold != "unscored"]
+
+    def languages(self) -> list[str]:
+        """The languages of the pairs, sorted; empty when the corpus names none."""
+        return sorted({p.language for p in self.pairs if p.language})
+
+    def of_language(self, language: str) -> Evaluation:
+        """The evaluation of the pairs in ``language`` alone."""
+        return Evaluation(f"{self.name} [{language}]", tuple(p for p in self.pairs if p.language == language))
+
+    def by_language(self) -> dict[str, dict[str, float]]:
+        """Per language, and ``all``: pairs, flagged pairs by gold class, precision and recall.
+
+        ``none`` pairs flagged are the false positives; ``unscored`` pairs (SemEval's same-story
+        and related pairs) flagged are reported, not counted in precision and recall.
+        """
+        rows = {language: self.of_language(language) for language in self.languages()}
+        result = {}
+        for language, evaluation in {**rows, "all": self}.items():
+            scored = evaluation._scored()
+            tp = sum(p.derived and p.gold_derived for p in scored)
+            fp = sum(p.derived and not p.gold_derived for p in scored)
+            derived = sum(p.gold_derived for p in scored)
+            unscored = [p for p in evaluation.pairs if p.gold == "unscored"]
+            result[language] = {
+                "pairs": len(evaluation.pairs), "none": len(scored) - derived, "none_flagged": fp,
+                "derived": derived, "derived_found": tp,
+                "unscored": len(unscored), "unscored_flagged": sum(p.derived for p in unscored),
+                "precision": tp / (tp + fp) if tp + fp else 0.0, "recall": tp / derived if derived else 0.0,
+            }  # fmt: skip
+        return result
 
     def derived_metrics(self) -> dict[str, float]:
         """Precision, recall, F1 and accuracy of "derived" (any verdict) against "not derived"."""
@@ -158,7 +191,7 @@ class Evaluation:
         return [p for p in self._scored() if p.derived != p.gold_derived]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        result = {
             "corpus": self.name,
             "derived": self.derived_metrics(),
             "verdicts": self.verdict_metrics(),
@@ -175,6 +208,9 @@ class Evaluation:
                 for p in self.pairs if p.gold == "unscored" and p.derived
             ],
         }  # fmt: skip
+        if self.languages():
+            result["languages"] = self.by_language()
+        return result
 
 
 @dataclass(frozen=True)
@@ -238,7 +274,8 @@ def evaluate(cases: Iterable[Case], name: str = "corpus", config: DetectorConfig
             if gold not in GOLD_LABELS:
                 raise InputError(f"case {case.id!r}: unknown gold label {gold!r}; expected one of {GOLD_LABELS}")
             _, scores = det.compare(case.query, text)
-            judged.append(JudgedPair(case.id, doc_id, gold, category, found.get(doc_id, NONE), scores))
+            predicted = found.get(doc_id, NONE)
+            judged.append(JudgedPair(case.id, doc_id, gold, category, predicted, scores, case.language))
     return Evaluation(name, tuple(judged))
 
 
@@ -284,10 +321,11 @@ def _semeval_category(overall: float) -> tuple[str, str]:
 
 
 def read_semeval(folder: str | Path) -> list[Case]:
-    """SemEval-2022 Task 8 English pairs: ``text1`` indexed, ``text2`` queried.
+    """SemEval-2022 Task 8 pairs: ``text1`` indexed, ``text2`` queried.
 
     Pairs about different stories (Overall >= 2.5) are gold ``none``; same-story pairs are
-    not labelled for copying and are reported but not scored.
+    not labelled for copying and are reported but not scored. The language of a pair is
+    its ``lang`` column, or ``en`` in a file without one (the English pairs).
     """
     path = _require(folder)
     path = path / "pairs.csv" if path.is_dir() else path
@@ -298,6 +336,7 @@ def read_semeval(folder: str | Path) -> list[Case]:
                 {"text1": row["text1"]},
                 row["text2"],
                 {"text1": _semeval_category(float(row["Overall"]))},
+                row.get("lang") or "en",
             )
             for row in csv.DictReader(f)
         ]

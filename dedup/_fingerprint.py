@@ -85,7 +85,7 @@ def distinct_counts(hashes: U32, bounds: I64) -> I64:
 
 
 def _fingerprint_batch(texts: list[str], config: DetectorConfig) -> Fingerprints:
-    tokens = tokenize_pages(texts)
+    tokens = tokenize_pages(texts, config.language)
     hasher = minhasher(config)
     hashes, bounds = hasher.shingles(tokens.article())  # index keys leave page chrome out
     return Fingerprints(tokens, hasher.sign(hashes, bounds), distinct_counts(hashes, bounds))

@@ -42,7 +42,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from ._config import DetectorConfig
+from ._config import LANGUAGES, DetectorConfig
 from ._exceptions import IndexLoadError, InputError, MissingPathError
 from ._lsh import band_keys
 from ._minhash import MinHasher
@@ -55,7 +55,7 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 #: Settings the stored arrays depend on. The others (LSH banding, thresholds, ``max_age``)
 #: apply when querying, so an index loads with them changed.
-SIGNATURE_SETTINGS = ("num_perm", "seed", "scheme", "ngram", "stopwords")
+SIGNATURE_SETTINGS = ("num_perm", "seed", "scheme", "ngram", "stopwords", "language")
 #: Array files and the dtype each is stored as (little-endian whatever the machine).
 ARRAYS = {
     "signatures": "<u4",
@@ -76,11 +76,13 @@ _PROBE = "The 2,000 “Ünïcödé” ﬁles — Добрый день, नम�
 def pipeline() -> dict[str, str]:
     """Digests of what turns text into the stored arrays.
 
-    ``stopwords`` is the SHA-256 of ``stopwords.txt``; ``hashing`` that of the token
-    hashes, flags, bigram signature and band keys of a fixed probe text, so any change to
-    tokenising, token, shingle or signature hashing, or banding changes it.
+    ``stopwords`` is the SHA-256 of the stop word lists of every language; ``hashing`` that
+    of the token hashes, flags, bigram signature and band keys of a fixed probe text, so any
+    change to tokenising, token, shingle or signature hashing, or banding changes it.
     """
-    stopwords = resources.files(__package__).joinpath("stopwords.txt").read_bytes()
+    package = resources.files(__package__)
+    names = ["stopwords.txt" if language == "en" else f"stopwords-{language}.txt" for language in LANGUAGES]
+    stopwords = b"".join(package.joinpath(name).read_bytes() for name in names)
     tokens = tokenize([_PROBE])
     signature = MinHasher(num_perm=16, seed=1, ngram=2).signatures_of(tokens)
     probe = (tokens.hashes, tokens.flags, signature, band_keys(signature, 8, 2))

@@ -2,9 +2,10 @@
 
 IDF estimated from the handful of documents a detector has seen is noise, and IDF that
 changes as documents arrive would make a pair's verdict depend on when it was checked.
-So rarity comes from a fixed background: the English word frequencies of ``wordfreq``,
-turned into document frequencies for an article of :data:`DOC_WORDS` words. Unknown words
-(names, typos, other languages) count as rare; numbers count as moderately common.
+So rarity comes from a fixed background: the word frequencies of ``wordfreq`` in the
+language of the token's text (see ``_language``), turned into document frequencies for an
+article of :data:`DOC_WORDS` words. Unknown words (names, typos, other languages) count as
+rare; numbers count as moderately common.
 
 Making the table (tokenising wordfreq's 320,000 words) takes longer than the rest of a small
 scan, so it is kept in the user's cache folder (see ``_cache``) under a key that changes
@@ -25,12 +26,15 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _cache
-from ._tokenize import NUMERIC, tokenize
+from ._config import LANGUAGES
+from ._tokenize import LANGUAGE_SHIFT, NUMERIC, tokenize
 from ._types import F32, U8, U32
 
 DOC_WORDS = 500  # words in a typical news article
 UNKNOWN_FREQUENCY = 1e-8  # wordfreq's floor (Zipf 1)
 NUMBER_FREQUENCY = 1e-5  # Zipf 4: a specific number is about as common as "peacekeeping"
+#: Languages written without spaces, whose words are tokenised in character bigrams.
+_BIGRAM_LANGUAGES = frozenset({"zh"})
 
 
 def frequency_to_idf(frequency: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -39,16 +43,24 @@ def frequency_to_idf(frequency: npt.ArrayLike) -> npt.NDArray[np.float64]:
     return -np.log(-np.expm1(-f * DOC_WORDS))
 
 
-def _make_table() -> tuple[U32, F32]:
-    """Sorted token hashes of wordfreq's English words and their IDF."""
+def _make_table(language: str = "en") -> tuple[U32, F32]:
+    """Sorted token hashes of wordfreq's words of a language and their IDF."""
     from wordfreq import get_frequency_dict
 
-    frequencies = get_frequency_dict("en")
+    frequencies = get_frequency_dict(language)
     words = list(frequencies)
     tokens = tokenize(words)
+    freq = np.fromiter(frequencies.values(), dtype=np.float64, count=len(words))
+    if language in _BIGRAM_LANGUAGES:
+        # A character bigram occurs in every word that contains it: its frequency is at
+        # least the sum of theirs (bigrams across two words remain unknown).
+        lengths = np.diff(tokens.bounds)
+        hashes, inverse = np.unique(tokens.hashes, return_inverse=True)
+        summed = np.bincount(inverse, weights=np.repeat(freq, lengths), minlength=len(hashes))
+        return hashes, frequency_to_idf(summed).astype(np.float32)
     single = np.flatnonzero(np.diff(tokens.bounds) == 1)  # words that are one token
     hashes = tokens.hashes[tokens.bounds[single]]
-    freq = np.fromiter(frequencies.values(), dtype=np.float64, count=len(words))[single]
+    freq = freq[single]
     order = np.lexsort((-freq, hashes))  # where words share a hash, keep the commonest
     hashes, freq = hashes[order], freq[order]
     first = np.concatenate(([True], hashes[1:] != hashes[:-1]))
@@ -75,12 +87,12 @@ def _key() -> str:
 
 
 @functools.cache
-def _table() -> tuple[U32, F32]:
+def _table(language: str = "en") -> tuple[U32, F32]:
     """:func:`_make_table`, from the user's cache folder when an earlier process made it there."""
     folder = _cache.folder("rarity")
     if folder is None:
-        return _make_table()
-    path = os.path.join(folder, f"en-{_key()}.npz")
+        return _make_table(language)
+    path = os.path.join(folder, f"{language}-{_key()}.npz")
     try:
         with open(path, "rb") as file, np.load(file, allow_pickle=False) as stored:
             hashes, values = stored["hashes"], stored["idf"]
@@ -88,12 +100,12 @@ def _table() -> tuple[U32, F32]:
             return hashes, values
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         pass  # not made yet, or damaged: made again below
-    hashes, values = _make_table()
-    _store(folder, path, hashes, values)
+    hashes, values = _make_table(language)
+    _store(folder, path, hashes, values, language)
     return hashes, values
 
 
-def _store(folder: str, path: str, hashes: U32, values: F32) -> None:
+def _store(folder: str, path: str, hashes: U32, values: F32, language: str = "en") -> None:
     """Write the table to ``path`` whole or not at all (a process may be reading it), and remove those of other keys."""
     temporary = None
     try:
@@ -102,7 +114,7 @@ def _store(folder: str, path: str, hashes: U32, values: F32) -> None:
             np.savez(file, hashes=hashes, idf=values)
         os.replace(temporary, path)
         for name in os.listdir(folder):
-            if name.startswith("en-") and os.path.join(folder, name) != path:
+            if name.startswith(f"{language}-") and os.path.join(folder, name) != path:
                 os.remove(os.path.join(folder, name))
     except OSError:  # another process may be doing the same; the table is made again next time
         if temporary is not None:
@@ -110,11 +122,22 @@ def _store(folder: str, path: str, hashes: U32, values: F32) -> None:
                 os.remove(temporary)
 
 
-def idf(hashes: U32, flags: U8) -> F32:
-    """Background IDF of each token."""
-    known, values = _table()
+def _lookup(hashes: U32, language: str) -> F32:
+    known, values = _table(language)
     found = np.minimum(np.searchsorted(known, hashes), len(known) - 1)
     unknown = frequency_to_idf(UNKNOWN_FREQUENCY).astype(np.float32)
-    result = np.where(known[found] == hashes, values[found], unknown)
+    return np.where(known[found] == hashes, values[found], unknown)
+
+
+def idf(hashes: U32, flags: U8) -> F32:
+    """Background IDF of each token, from the frequencies of its text's language (in ``flags``)."""
+    language = flags >> np.uint8(LANGUAGE_SHIFT)
+    if not language.any():
+        result = _lookup(hashes, "en")
+    else:
+        result = np.empty(len(hashes), dtype=np.float32)
+        for code in np.unique(language).tolist():
+            here = language == code
+            result[here] = _lookup(hashes[here], LANGUAGES[code])
     number = frequency_to_idf(NUMBER_FREQUENCY).astype(np.float32)
     return np.where(flags & NUMERIC, number, result).astype(np.float32)

@@ -251,6 +251,8 @@ def render_evaluation(evaluation: Evaluation, fmt: str) -> str:
         f"derived vs not derived over {d['pairs']} pairs: precision {d['precision']:.3f}  recall {d['recall']:.3f}  "
         f"F1 {d['f1']:.3f}  accuracy {d['accuracy']:.3f}  (tp {d['tp']}, fp {d['fp']}, fn {d['fn']}, tn {d['tn']})",
     ]
+    if evaluation.languages():
+        lines += ["", *_language_table(evaluation)]
     verdicts = evaluation.verdict_metrics()
     if verdicts:
         lines += ["", "per verdict:"]
@@ -278,6 +280,18 @@ def render_evaluation(evaluation: Evaluation, fmt: str) -> str:
                 f"rewrite {p.scores.rewrite:.3f}, containment {p.scores.containment:.3f}"
             )
     return "\n".join(lines) + "\n"
+
+
+def _language_table(evaluation: Evaluation) -> list[str]:
+    """Rows of pairs, flagged pairs by gold class, precision and recall, per language and in all."""
+    heads = ("pairs", "none", "flagged", "derived", "found", "unscored", "flagged", "precision", "recall")
+    keys = ("pairs", "none", "none_flagged", "derived", "derived_found", "unscored", "unscored_flagged")
+    lines = ["per language (none flagged = false positives; unscored flagged = reported only):"]
+    lines.append("  " + " " * 8 + "".join(f"{h:>10s}" for h in heads))
+    for language, row in evaluation.by_language().items():
+        cells = [f"{int(row[k]):10d}" for k in keys] + [f"{row[k]:10.3f}" for k in ("precision", "recall")]
+        lines.append(f"  {language:8s}" + "".join(cells))
+    return lines
 
 
 def render_plagdet(evaluation: PanEvaluation, fmt: str) -> str:

@@ -32,10 +32,11 @@ from scipy import sparse
 
 from ._arrays import codes, doc_index, select
 from ._config import DetectorConfig
+from ._language import is_stopword, keyed
 from ._lcs import common_rows
 from ._rarity import idf
 from ._shingle import ngrams, shingles
-from ._tokenize import CHROME, Tokens, is_stopword
+from ._tokenize import CHROME, Tokens
 from ._types import F64, I64, U32, Bools
 
 #: ``order`` is measured on at most this many content words of each text, which bounds
@@ -184,8 +185,8 @@ class Profiles:
         # Page chrome (see ``_chrome``) is left out of every score; ``jaccard`` describes
         # the sets the index saw, which keep the chrome of a text that is nothing else.
         article = (tokens.flags & CHROME) == 0
-        content_mask = article & ~is_stopword(tokens.hashes)
-        self.content, self.content_bounds = select(tokens.hashes, tokens.bounds, content_mask)
+        content_mask = article & ~is_stopword(tokens.hashes, tokens.flags)
+        self.content, self.content_bounds = select(keyed(tokens.hashes, tokens.flags), tokens.bounds, content_mask)
         self.content_idf = idf(tokens.hashes, tokens.flags)[content_mask]
 
         vocabulary, columns = codes(self.content)

@@ -6,15 +6,16 @@ import numpy as np
 
 from ._arrays import doc_index, select
 from ._hashing import fmix64, high32, odd_constants
-from ._tokenize import Tokens, is_stopword
+from ._language import is_stopword
+from ._tokenize import Tokens
 from ._types import I64, U32
 
 _NGRAM_WEIGHTS = odd_constants(16, salt=2)
 
 
 def content_words(tokens: Tokens) -> tuple[U32, I64]:
-    """The tokens that are not stop words, with their document bounds."""
-    return select(tokens.hashes, tokens.bounds, ~is_stopword(tokens.hashes))
+    """The tokens that are not stop words of their text's language, with their document bounds."""
+    return select(tokens.hashes, tokens.bounds, ~is_stopword(tokens.hashes, tokens.flags))
 
 
 def ngrams(hashes: U32, bounds: I64, n: int) -> tuple[U32, I64]:

@@ -10,8 +10,11 @@ the batch.
 
 A token is a maximal run of letters, marks and digits (Unicode categories L, M and N);
 a ``,`` or ``.`` between two digits belongs to the token, so "2,000" and "2.5" are one
-token each. Everything else separates tokens. The tokens of a text are the tokens of
-:func:`~dedup.normalize` applied to it.
+token each. Everything else separates tokens. Chinese and Japanese put no spaces between
+words, so a run of Han, Kana or Hangul characters gives one token per pair of neighbouring
+characters (character bigrams, as search engines index these scripts), and a lone such
+character one token: a rewrite that reorders clauses keeps most of its bigrams. The tokens
+of a text are the tokens of :func:`~dedup.normalize` applied to it.
 """
 
 from __future__ import annotations
@@ -27,16 +30,25 @@ import numpy.typing as npt
 
 from . import _kernels
 from ._hashing import fmix64, high32, odd_constants
-from ._normalize import nfkc, normalize
+from ._normalize import nfkc_undotted, normalize
 from ._types import I64, U8, U32, Bools
 
 NUMERIC = np.uint8(1)
 SENTENCE_START = np.uint8(2)
 CHROME = np.uint8(4)
+#: The high bits of a token's flags hold its text's language (see ``_language``).
+LANGUAGE_SHIFT = 4
 
 _SEPARATOR = b"\n"  # between documents in a batch: never part of a token, ends a sentence
 # Sentence ends outside ASCII: Devanagari danda, CJK and full-width stops.
 _TERMINATOR_CODEPOINTS = frozenset(map(ord, "।॥。！？"))
+# Scripts written without spaces between words, tokenised as character bigrams: Kana, Han
+# (extension A, the unified ideographs, compatibility ideographs) and Hangul syllables.
+# All are three bytes long in UTF-8.
+_BIGRAM_RANGES = (
+    (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF)
+)  # fmt: skip
+_BIGRAM_BYTES = 3
 
 
 def _ascii_range(b: U8, first: str, count: int) -> Bools:
@@ -57,7 +69,9 @@ class Tokens:
     flags : ndarray of uint8, shape (n_tokens,)
         Bit flags per token: :data:`NUMERIC` (starts with a digit),
         :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break) and
-        :data:`CHROME` (lies in a block of page chrome; set by ``_chrome.tokenize_pages``).
+        :data:`CHROME` (lies in a block of page chrome; set by ``_chrome.tokenize_pages``);
+        the bits from :data:`LANGUAGE_SHIFT` up hold the language of the token's text
+        (0, English, unless ``_language.with_language`` set it).
     """
 
     hashes: U32
@@ -110,8 +124,8 @@ class Tokens:
 
 
 @functools.lru_cache(maxsize=65536)
-def _codepoint_class(cp: int) -> tuple[bool, bool, bool, bytes | None]:
-    """``(is word, is a mark, ends a sentence, folded UTF-8 or None)`` of a non-ASCII code point.
+def _codepoint_class(cp: int) -> tuple[bool, bool, bool, bytes | None, bool]:
+    """``(is word, is a mark, ends a sentence, folded UTF-8 or None, in bigrams)`` of a non-ASCII code point.
 
     The folded form is None when case folding leaves the character alone, and ``b""``
     when it changes the character's UTF-8 length (which the byte path cannot do in place).
@@ -124,10 +138,11 @@ def _codepoint_class(cp: int) -> tuple[bool, bool, bool, bytes | None]:
         encoded = folded.encode("utf-8")
         replacement = encoded if len(encoded) == len(char.encode("utf-8", "surrogatepass")) else b""
     category = unicodedata.category(char)[0]
-    return category in "LMN", category == "M", cp in _TERMINATOR_CODEPOINTS, replacement
+    bigrams = any(first <= cp <= last for first, last in _BIGRAM_RANGES)
+    return category in "LMN", category == "M", cp in _TERMINATOR_CODEPOINTS, replacement, bigrams
 
 
-def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
+def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64, I64]:
     """Fold the case of the non-ASCII characters of ``b`` in place, and classify them.
 
     Works on the non-ASCII bytes only: decodes the code point at each multi-byte lead
@@ -137,14 +152,15 @@ def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
     positions of characters that folding in place gets wrong: those whose folding changes
     their length, and marks after a character that folding changes, with which the folded
     character may compose (capital alpha and perispomeni have no composed form, small
-    alpha and perispomeni do, so NFKC after folding gives another text).
+    alpha and perispomeni do, so NFKC after folding gives another text); and last the
+    positions of the characters tokenised as bigrams.
     """
     nothing = np.zeros(0, dtype=np.int64)
     high = np.flatnonzero(b >= 0x80)
     is_lead = b[high] >= 0xC0
     leads = high[is_lead]
     if len(leads) == 0:
-        return high, np.zeros(len(high), dtype=bool), nothing, nothing
+        return high, np.zeros(len(high), dtype=bool), nothing, nothing, nothing
     b0 = b[leads].astype(np.uint32)
     length = np.where(b0 >= 0xF0, 4, np.where(b0 >= 0xE0, 3, 2))
     cp = b0 & np.where(length == 2, 0x1F, np.where(length == 3, 0x0F, 0x07)).astype(np.uint32)
@@ -158,11 +174,12 @@ def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
     is_end = np.array([c[2] for c in classes], dtype=bool)
     high_word = is_word[inverse][np.cumsum(is_lead) - 1]
     sentence_ends = leads[is_end[inverse]]
+    bigram_leads = leads[np.array([c[4] for c in classes], dtype=bool)[inverse]]
 
     table = np.zeros((len(distinct), 4), dtype=np.uint8)
     fold = np.zeros(len(distinct), dtype=bool)
     irregular = np.zeros(len(distinct), dtype=bool)
-    for i, (_, _, _, encoded) in enumerate(classes):
+    for i, (_, _, _, encoded, _) in enumerate(classes):
         if encoded:
             table[i, : len(encoded)] = np.frombuffer(encoded, dtype=np.uint8)
             fold[i] = True
@@ -182,7 +199,8 @@ def _non_ascii(b: U8) -> tuple[I64, Bools, I64, I64]:
     for k in range(4):
         part = folding[length[folding] > k]
         b[leads[part] + k] = table[inverse[part], k]
-    return high, high_word, sentence_ends, np.concatenate((leads[irregular[inverse]], leads[marks[after_folded]]))
+    irregular_at = np.concatenate((leads[irregular[inverse]], leads[marks[after_folded]]))
+    return high, high_word, sentence_ends, irregular_at, bigram_leads
 
 
 def _powers_of(x: int, n: int) -> npt.NDArray[np.uint64]:
@@ -224,7 +242,24 @@ def _join(encoded: Sequence[bytes]) -> tuple[bytes, I64]:
     return _SEPARATOR.join(encoded), offsets
 
 
-def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64) -> tuple[U32, I64, U8]:
+def _bigram_spans(starts: I64, ends: I64, single: Bools) -> tuple[I64, I64]:
+    """The token spans with runs of ``single`` characters replaced by their bigrams.
+
+    A bigram starts at each character of a run but its last; a character alone stays one
+    token. Every span starts at a different byte, so the spans stay sorted by start.
+    """
+    joined = single[:-1] & single[1:] & (ends[:-1] == starts[1:])
+    in_run = np.zeros(len(starts), dtype=bool)
+    in_run[:-1] |= joined
+    in_run[1:] |= joined
+    keep = ~in_run
+    new_starts = np.concatenate((starts[keep], starts[:-1][joined]))
+    new_ends = np.concatenate((ends[keep], ends[1:][joined]))
+    order = np.argsort(new_starts, kind="stable")
+    return new_starts[order], new_ends[order]
+
+
+def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64, bigram_leads: I64) -> tuple[U32, I64, U8]:
     """Token hashes, start offsets and flags of a buffer (see :func:`_tokenize_buffer`)."""
     n = len(b)
     b = b + _ascii_range(b, "A", 26).view(np.uint8) * np.uint8(32)  # ASCII case folding
@@ -238,12 +273,24 @@ def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64) -> tuple[U
     word[joiners] = True
     sentence_end[joiners] = False
 
-    starts = np.flatnonzero(word[1:] & ~word[:-1]) + 1
-    ends = np.flatnonzero(word[:-1] & ~word[1:]) + 1
-    if n and word[0]:
-        starts = np.concatenate(([0], starts))
-    if n and word[-1]:
-        ends = np.append(ends, n)
+    if len(bigram_leads):
+        # Each character of these scripts is cut out of its run first, then paired.
+        cut = np.zeros(n + 1, dtype=bool)
+        cut[bigram_leads] = cut[bigram_leads + _BIGRAM_BYTES] = True
+        before = np.concatenate(([False], word[:-1]))
+        after = np.concatenate((word[1:], [False]))
+        starts = np.flatnonzero(word & (~before | cut[:n]))
+        ends = np.flatnonzero(word & (~after | cut[1:])) + 1
+        single = np.zeros(n, dtype=bool)
+        single[bigram_leads] = True
+        starts, ends = _bigram_spans(starts, ends, single[starts])
+    else:
+        starts = np.flatnonzero(word[1:] & ~word[:-1]) + 1
+        ends = np.flatnonzero(word[:-1] & ~word[1:]) + 1
+        if n and word[0]:
+            starts = np.concatenate(([0], starts))
+        if n and word[-1]:
+            ends = np.append(ends, n)
     if len(starts) == 0:
         return np.zeros(0, dtype=np.uint32), starts, np.zeros(0, dtype=np.uint8)
 
@@ -275,14 +322,14 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64, I64]:
     b = np.frombuffer(buf, dtype=np.uint8)
     if buf.isascii():
         nothing = np.zeros(0, dtype=np.int64)
-        high, high_word, high_ends, irregular = nothing, np.zeros(0, dtype=bool), nothing, nothing
+        high, high_word, high_ends, irregular, bigram_leads = nothing, np.zeros(0, dtype=bool), *[nothing] * 3
     else:
         b = b.copy()
-        high, high_word, high_ends, irregular = _non_ascii(b)
-    if len(b) >= _kernels.MIN_BYTES and _kernels.available():
+        high, high_word, high_ends, irregular, bigram_leads = _non_ascii(b)
+    if len(b) >= _kernels.MIN_BYTES and _kernels.available() and len(bigram_leads) == 0:
         hashes, starts, flags = _kernels.tokens(b, high, high_word, high_ends)
     else:
-        hashes, starts, flags = _token_arrays(b, high, high_word, high_ends)
+        hashes, starts, flags = _token_arrays(b, high, high_word, high_ends, bigram_leads)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)
     return Tokens(hashes, bounds, flags), irregular, starts
 
@@ -290,7 +337,7 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64, I64]:
 def tokenize_buffer(texts: Sequence[str]) -> tuple[Tokens, bytes, I64, I64]:
     """The tokens of texts, and the buffer they were found in: its bytes (normalised, not
     case-folded), the offset of each document (and the end), and the offset of each token."""
-    encoded = [nfkc(t).encode("utf-8", "surrogatepass") for t in texts]
+    encoded = [nfkc_undotted(t).encode("utf-8", "surrogatepass") for t in texts]
     buf, offsets = _join(encoded)
     tokens, irregular, starts = _tokenize_buffer(buf, offsets)
     if len(irregular):
@@ -351,37 +398,39 @@ def hash_words(words: Sequence[str]) -> U32:
 
 
 @functools.cache
-def stopword_hashes() -> U32:
-    """Sorted hashes of the tokens of ``stopwords.txt`` (the most frequent English words)."""
-    lines = resources.files(__package__).joinpath("stopwords.txt").read_text("utf-8").splitlines()
+def stopword_hashes(language: str = "en") -> U32:
+    """Sorted hashes of the tokens of a language's stop words (its most frequent words):
+    ``stopwords.txt`` for English, ``stopwords-<language>.txt`` for the others."""
+    name = "stopwords.txt" if language == "en" else f"stopwords-{language}.txt"
+    lines = resources.files(__package__).joinpath(name).read_text("utf-8").splitlines()
     words = [line for line in lines if line and not line.startswith("#")]
     return np.unique(tokenize(words).hashes)
 
 
-_STOP_SLOT_BITS = 18
+STOP_SLOT_BITS = 18
 
 
 @functools.cache
-def _stopword_table() -> tuple[np.uint32, U32]:
-    """A collision-free hash table of the stop words: ``(multiplier, table)``.
+def stopword_table(language: str = "en") -> tuple[np.uint32, U32]:
+    """A collision-free hash table of a language's stop words: ``(multiplier, table)``.
 
-    Slot of ``h`` is ``(h * multiplier) >> (32 - _STOP_SLOT_BITS)``. Empty slots hold a stop
+    Slot of ``h`` is ``(h * multiplier) >> (32 - STOP_SLOT_BITS)``. Empty slots hold a stop
     word that belongs to another slot, so a lookup is one multiply, one gather and one
     compare, with no false positives.
     """
-    stop = stopword_hashes()
-    shift = np.uint32(32 - _STOP_SLOT_BITS)
+    stop = stopword_hashes(language)
+    shift = np.uint32(32 - STOP_SLOT_BITS)
     for candidate in odd_constants(1000, salt=5):
         multiplier = np.uint32(int(candidate) >> 32 | 1)
         slots = (stop * multiplier) >> shift
         if len(np.unique(slots)) == len(stop):
-            table = np.full(1 << _STOP_SLOT_BITS, stop[0], dtype=np.uint32)
+            table = np.full(1 << STOP_SLOT_BITS, stop[0], dtype=np.uint32)
             table[slots] = stop
             return multiplier, table
     raise RuntimeError("no collision-free multiplier for the stop word table")
 
 
 def is_stopword(hashes: U32) -> Bools:
-    """True where a token hash is a stop word."""
-    multiplier, table = _stopword_table()
-    return table[(hashes * multiplier) >> np.uint32(32 - _STOP_SLOT_BITS)] == hashes
+    """True where a token hash is an English stop word (``_language.is_stopword`` follows each text's language)."""
+    multiplier, table = stopword_table()
+    return table[(hashes * multiplier) >> np.uint32(32 - STOP_SLOT_BITS)] == hashes

@@ -1,5 +1,6 @@
 """The vectorised tokeniser against a plain per-character reference."""
 
+import itertools
 import unicodedata
 
 import numpy as np
@@ -10,9 +11,43 @@ from hypothesis import strategies as st
 from dedup import normalize
 from dedup._tokenize import NUMERIC, SENTENCE_START, tokenize, tokenize_lines
 
+SCRIPTS = "英国的街道 a1。ひらカナ한"  # Han, Kana and Hangul among other characters
+# Kana, Han and Hangul, tokenised as character bigrams.
+BIGRAM_RANGES = (
+    (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF)
+)  # fmt: skip
+
+
+def in_bigrams(c: str) -> bool:
+    return any(first <= ord(c) <= last for first, last in BIGRAM_RANGES)
+
+
+def split_scripts(run: str) -> list[str]:
+    """A run cut into the parts outside Han, Kana and Hangul, and the bigrams of the parts inside."""
+    parts: list[str] = []
+    for c in run:
+        if parts and in_bigrams(c) == in_bigrams(parts[-1][-1]) and not in_bigrams(c):
+            parts[-1] += c
+        else:
+            parts.append(c)
+    tokens, i = [], 0
+    while i < len(parts):
+        if not in_bigrams(parts[i][0]):
+            tokens.append(parts[i])
+            i += 1
+            continue
+        j = i
+        while j < len(parts) and in_bigrams(parts[j][0]):
+            j += 1
+        chars = parts[i:j]
+        tokens += [a + b for a, b in itertools.pairwise(chars)] if len(chars) > 1 else chars
+        i = j
+    return tokens
+
 
 def reference_tokens(text: str) -> list[str]:
-    """Runs of letters, marks and digits, with , or . between two digits kept inside."""
+    """Runs of letters, marks and digits, with , or . between two digits kept inside; Han,
+    Kana and Hangul in character bigrams."""
     chars = normalize(text)
     word = [unicodedata.category(c)[0] in "LMN" and c not in "_" for c in chars]
     digit = [c in "0123456789" for c in chars]
@@ -24,10 +59,10 @@ def reference_tokens(text: str) -> list[str]:
         if w:
             current.append(c)
         elif current:
-            tokens.append("".join(current))
+            tokens += split_scripts("".join(current))
             current = []
     if current:
-        tokens.append("".join(current))
+        tokens += split_scripts("".join(current))
     return tokens
 
 
@@ -37,7 +72,7 @@ def hashes_of_words(words: list[str]) -> list[int]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80))
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=80) | st.text(alphabet=SCRIPTS, max_size=30))
 def test_tokens_match_the_reference(text):
     words = reference_tokens(text)
     got = tokenize([text]).doc(0).tolist()
