@@ -34,14 +34,20 @@ def overlap(jaccard: F64, size_a: I64, size_b: I64) -> F64:
 
 @dataclass(frozen=True)
 class Sketches:
-    """Signatures and distinct-shingle counts of texts, with the signatures' low bytes (a view)."""
+    """Signatures and distinct-shingle counts of texts, with the signatures' low bytes.
+
+    A batch's low bytes are copied once: the collision filter reads them many times, and
+    contiguous rows are a quarter of the memory to read. A store's (``in_place``) are a
+    view, since copying them would cost every look-up the size of the index.
+    """
 
     signatures: U32
     sizes: I64
+    in_place: bool = False
 
     @functools.cached_property
     def low(self) -> U8:
-        return low_bytes(self.signatures)
+        return low_bytes(self.signatures) if self.in_place else self.signatures.astype(np.uint8)
 
 
 def overlapping(pairs: I64, left: Sketches, right: Sketches, config: DetectorConfig) -> I64:
@@ -121,6 +127,6 @@ def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:
     batch = Sketches(prints.signatures, prints.sizes)
 
     def gate(pairs: I64, signatures: U32, sizes: I64) -> I64:
-        return overlapping(pairs, batch, Sketches(signatures, sizes), config)
+        return overlapping(pairs, batch, Sketches(signatures, sizes, in_place=True), config)
 
     return gate

@@ -63,12 +63,25 @@ class Fingerprints:
         )
 
     def replace(self, rows: I64, other: Fingerprints) -> Fingerprints:
-        """These fingerprints with texts ``rows`` replaced by the texts of ``other``, in order."""
+        """These fingerprints with texts ``rows`` (sorted) replaced by the texts of ``other``, in order.
+
+        The unchanged texts between two replaced ones are copied as one slice each.
+        """
         if len(rows) == 0:
             return self
-        take = np.arange(len(self))
-        take[rows] = len(self) + np.arange(len(rows))
-        return Fingerprints.join([self, other]).subset(take)
+        ends = np.append(rows, len(self))
+        starts = np.concatenate(([0], rows + 1))
+        kept = [self.subset_range(lo, hi) for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True)]
+        new = [other.subset_range(k, k + 1) for k in range(len(rows))]
+        return Fingerprints.join([part for pair in zip(kept[:-1], new, strict=True) for part in pair] + [kept[-1]])
+
+    def subset_range(self, lo: int, hi: int) -> Fingerprints:
+        """The fingerprints of texts ``lo`` to ``hi - 1``, sliced without copying."""
+        start, end = self.tokens.bounds[lo], self.tokens.bounds[hi]
+        tokens = Tokens(
+            self.tokens.hashes[start:end], self.tokens.bounds[lo : hi + 1] - start, self.tokens.flags[start:end]
+        )
+        return Fingerprints(tokens, self.signatures[lo:hi], self.sizes[lo:hi])
 
 
 @functools.lru_cache(maxsize=8)

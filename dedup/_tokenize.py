@@ -311,6 +311,37 @@ def _token_arrays(b: U8, high: I64, high_word: Bools, high_ends: I64, bigram_lea
     return hashes, starts, flags
 
 
+def _bigram_documents(
+    b: U8,
+    doc_offsets: I64,
+    tokens: tuple[U32, I64, U8],
+    high: I64,
+    high_word: Bools,
+    high_ends: I64,
+    bigram_leads: I64,
+) -> tuple[U32, I64, U8]:
+    """The kernel's tokens of a buffer with the documents that hold characters cut into
+    bigrams tokenised again by :func:`_token_arrays`, so that one such character does not
+    send a whole batch down the slower path."""
+    hashes, starts, flags = tokens
+    parts: list[tuple[U32, I64, U8]] = []
+    done = 0  # tokens of the kernel's arrays already taken
+    for doc in np.unique(np.searchsorted(doc_offsets, bigram_leads, side="right") - 1).tolist():
+        lo, hi = int(doc_offsets[doc]), int(doc_offsets[doc + 1])
+        first, last = np.searchsorted(starts, [lo, hi])
+        parts.append((hashes[done:first], starts[done:first], flags[done:first]))
+        inside = slice(*np.searchsorted(high, [lo, hi]))
+        ends = slice(*np.searchsorted(high_ends, [lo, hi]))
+        leads = slice(*np.searchsorted(bigram_leads, [lo, hi]))
+        h, s, f = _token_arrays(
+            b[lo:hi], high[inside] - lo, high_word[inside], high_ends[ends] - lo, bigram_leads[leads] - lo
+        )
+        parts.append((h, s + lo, f))
+        done = last
+    parts.append((hashes[done:], starts[done:], flags[done:]))
+    return tuple(np.concatenate([part[k] for part in parts]) for k in range(3))  # type: ignore[return-value]
+
+
 def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64, I64]:
     """Tokenise a buffer of NFKC-normalised UTF-8 text holding documents at ``doc_offsets``.
 
@@ -326,8 +357,12 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64, I64]:
     else:
         b = b.copy()
         high, high_word, high_ends, irregular, bigram_leads = _non_ascii(b)
-    if len(b) >= _kernels.MIN_BYTES and _kernels.available() and len(bigram_leads) == 0:
+    if len(b) >= _kernels.MIN_BYTES and _kernels.available():
         hashes, starts, flags = _kernels.tokens(b, high, high_word, high_ends)
+        if len(bigram_leads):  # the kernel does not cut characters into bigrams
+            hashes, starts, flags = _bigram_documents(
+                b, doc_offsets, (hashes, starts, flags), high, high_word, high_ends, bigram_leads
+            )
     else:
         hashes, starts, flags = _token_arrays(b, high, high_word, high_ends, bigram_leads)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)

@@ -10,7 +10,7 @@ from dedup._arrays import agreements
 from dedup._lcs import common_rows
 from dedup._minhash import MinHasher, affine32_signatures
 from dedup._normalize import nfkc_undotted as nfkc
-from dedup._tokenize import _join, _non_ascii, _token_arrays
+from dedup._tokenize import _join, _non_ascii, _token_arrays, tokenize
 
 pytestmark = pytest.mark.skipif(not _kernels.available(), reason="numba is not installed (the 'fast' extra)")
 
@@ -73,3 +73,23 @@ def test_agreement_kernel_equals_numpy(n_rows, width, dtype, seed):
     values = rng.integers(0, 4, size=(n_rows, width)).astype(dtype)  # few values: many agreements
     left, right = rng.integers(0, n_rows, size=(2, 100))
     np.testing.assert_array_equal(_kernels.agreements(values, left, right), agreements(values, left, right))
+
+
+PIECES = ["Troops left.", "3,5 km", "北京市政府", "東京の会議", "서울 시장", "Über", "\n"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=6).map(" ".join), max_size=6))
+def test_batches_with_bigram_scripts_tokenise_with_the_kernel_as_with_numpy(texts):
+    saved = _kernels.MIN_BYTES
+    try:
+        _kernels.MIN_BYTES = 1 << 62
+        expected = tokenize(texts)
+        _kernels.MIN_BYTES = 0
+        got = tokenize(texts)
+    finally:
+        _kernels.MIN_BYTES = saved
+    for ours, theirs in zip(
+        (got.hashes, got.bounds, got.flags), (expected.hashes, expected.bounds, expected.flags), strict=True
+    ):
+        np.testing.assert_array_equal(ours, theirs)
