@@ -10,6 +10,7 @@ first 40%).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,23 +70,43 @@ def _plant(rng: np.random.Generator, text: str, kind: str, words: list[str]) -> 
     return " ".join(tokens)
 
 
-def news_corpus(n_docs: int, seed: int = 0, words_per_doc: int = 500, planted_share: float = 0.05) -> Corpus:
-    """``n_docs`` articles of about ``words_per_doc`` words (about 3 KB), some planted copies."""
+def news_documents(
+    n_docs: int,
+    text_of: Callable[[int], str],
+    seed: int = 0,
+    words_per_doc: int = 500,
+    planted_share: float = 0.05,
+) -> Iterator[tuple[str, str, tuple[str, str, str] | None]]:
+    """The documents of ``news_corpus`` one at a time, as ``(doc_id, text, planted)``.
+
+    ``planted`` is the ``(original, copy, kind)`` triple when the document is a planted copy,
+    else ``None``. The generator keeps no texts: a copy asks ``text_of(i)`` for the text of the
+    ``i``-th document already yielded, so a caller writing to disk can read it back from there.
+    """
     rng = np.random.default_rng(seed)
     words, p = _vocabulary()
     rare = np.arange(len(words) // 10, len(words))
-    docs: list[tuple[str, str]] = []
-    planted: list[tuple[str, str, str]] = []
+    n_planted = 0
     for i in range(n_docs):
         doc_id = f"doc{i:07d}"
-        if docs and rng.random() < planted_share:
-            original_id, original = docs[int(rng.integers(len(docs)))]
-            kind = KINDS[len(planted) % len(KINDS)]
-            docs.append((doc_id, _plant(rng, original, kind, words)))
-            planted.append((original_id, doc_id, kind))
+        if i and rng.random() < planted_share:
+            original = int(rng.integers(i))
+            kind = KINDS[n_planted % len(KINDS)]
+            n_planted += 1
+            yield doc_id, _plant(rng, text_of(original), kind, words), (f"doc{original:07d}", doc_id, kind)
             continue
         topic = rng.choice(rare, size=TOPIC_WORDS, replace=False)
-        docs.append((doc_id, _article(rng, words, p, topic, words_per_doc)))
+        yield doc_id, _article(rng, words, p, topic, words_per_doc), None
+
+
+def news_corpus(n_docs: int, seed: int = 0, words_per_doc: int = 500, planted_share: float = 0.05) -> Corpus:
+    """``n_docs`` articles of about ``words_per_doc`` words (about 3 KB), some planted copies."""
+    docs: list[tuple[str, str]] = []
+    planted: list[tuple[str, str, str]] = []
+    for doc_id, text, copy in news_documents(n_docs, lambda i: docs[i][1], seed, words_per_doc, planted_share):
+        docs.append((doc_id, text))
+        if copy is not None:
+            planted.append(copy)
     return Corpus(docs, planted)
 
 
