@@ -29,7 +29,7 @@ MIN_PAIRS = 1 << 12
 #: compiled kernel take. The other kernels run on whole batches; the alignment runs once a
 #: candidate pair, on tables well above MIN_CELLS, so without this a scan of two articles
 #: would load numba to save a few milliseconds.
-CELLS_BEFORE_KERNEL = 1 << 24
+CELLS_BEFORE_KERNEL = 1 << 22
 _cells_with_numpy = 0
 
 
