@@ -202,10 +202,14 @@ class SentenceWords:
         total = float(a_weights.sum() + b_weights.sum())
         return (2 * shared / total if total > 0 else 0.0), shared, int(both.sum())
 
-    def passages(self, i: int, j: int, minimum: float, gap: int) -> list[Cluster]:
+    def passages(
+        self, i: int, j: int, minimum: float, gap: int, similar: tuple[I64, I64, F64, I64] | None = None
+    ) -> list[Cluster]:
         """The reused passages of documents ``i`` and ``j``: seeds of similarity at least
-        ``minimum`` sharing two or more content words, extended across ``gap`` sentences."""
-        rows, cols, similarity, words = self.similarity(i, j)
+        ``minimum`` sharing two or more content words, extended across ``gap`` sentences.
+
+        ``similar`` is :meth:`similarity` of the two documents, where the caller has it."""
+        rows, cols, similarity, words = similar or self.similarity(i, j)
         seed = (similarity >= minimum) & (words >= 2)
         seeds = np.stack((rows[seed], cols[seed]), axis=1)
         if len(seeds) == 0:
@@ -285,10 +289,11 @@ class Sentences:
         """The reused passages of texts ``i`` and ``j``, in order of the first text, each with
         its aligned sentences (seeds of similarity at least ``minimum``)."""
         spans_a, spans_b = self.spans[i].tolist(), self.spans[j].tolist()
-        rows, cols, similarity, _ = self.words.similarity(i, j)
+        similar = self.words.similarity(i, j)
+        rows, cols, similarity, _ = similar
         of_cell = {(r, c): s for r, c, s in zip(rows.tolist(), cols.tolist(), similarity.tolist(), strict=True)}
         found = []
-        for c in self.words.passages(i, j, minimum, self.gap):
+        for c in self.words.passages(i, j, minimum, self.gap, similar):
             sentences = tuple(
                 Passage(spans_a[r][0], spans_a[r][1], spans_b[k][0], spans_b[k][1], of_cell[(r, k)])
                 for r, k in c.seeds.tolist()
