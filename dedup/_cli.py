@@ -249,13 +249,14 @@ def _parser() -> argparse.ArgumentParser:
     actions = index.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser(
         "add",
-        parents=[shared["output"], shared["reading"], shared["index"]],
+        parents=[shared["output"], shared["reading"], shared["language"], shared["index"]],
         help="add documents to an index and report what they match",
         description="Add the documents under PATH... (folders are read recursively, as by 'dedup scan') to "
         "INDEX, creating it if needed, and report the pairs each new document makes with the documents "
         "indexed before it. A file's document is named by its path as given (for a folder, the folder "
         "joined with the file's relative path); adding an id again replaces its document, and an id read "
-        "twice in one command is added once, with a warning. Publication times are kept with the documents.",
+        "twice in one command is added once, with a warning. Publication times are kept with the documents. "
+        "--language sets the language of a new index; an existing index keeps its own.",
     )
     add.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to add, or '-' for JSON lines on stdin")
     add.add_argument("--index", required=True, metavar="INDEX", help="index folder or redis:// URL")
@@ -404,7 +405,7 @@ def _index(args: argparse.Namespace) -> int:
         detector = _open_index(args.index, args.redis_prefix, create=False, settings=_settings(args))
         return _report(detector.scan([(doc_id, text)], with_index=True), args, reader, {doc_id: text})
     docs = reader.documents(args.paths, args, path_names=True)
-    detector = _open_index(args.index, args.redis_prefix, create=True, settings={})
+    detector = _open_index(args.index, args.redis_prefix, create=True, settings=_settings(args))
     _progress(f"adding {len(docs)} documents")
     result = detector.add_many(docs.values())
     if not args.index.startswith(_REDIS_SCHEMES):

@@ -167,3 +167,13 @@ def test_an_unreachable_redis_server_is_an_error():
     done = run("index", "query", str(SEEDS / SEED_PAIR[0]), "--index", "redis://127.0.0.1:1/0")
     assert done.returncode == 2
     assert "cannot use the Redis index at redis://127.0.0.1:1/0" in done.stderr
+
+
+def test_index_add_sets_the_language_of_a_new_index_and_refuses_another(wire, tmp_path, capsys):
+    index = str(tmp_path / "index")
+    assert main(["index", "add", str(wire), "--index", index, "--language", "en"]) == 0
+    assert Detector.load(index).config.language == "en"
+    assert main(["index", "add", str(wire), "--index", index]) == 0  # an index keeps its own language
+    capsys.readouterr()
+    assert main(["index", "add", str(wire), "--index", index, "--language", "de"]) == 2
+    assert "language is 'en' in the index, 'de' requested" in capsys.readouterr().err
