@@ -214,10 +214,14 @@ class RedisStore:
         return np.array(pairs, dtype=np.int64).reshape(-1, 2), documents
 
     def _signature(self, doc_id: str, values: list[bytes | None]) -> tuple[U32, int]:
+        """A stored document's signature and number of distinct shingles, checked."""
         signature, size = values
-        if signature is None or size is None or len(signature) != 4 * self._num_perm or int(size) < 0:
-            raise IndexLoadError(f"document {doc_id!r} of the Redis index is corrupted: arrays of the wrong length")
-        return np.frombuffer(signature, dtype="<u4").astype(np.uint32), int(size)
+        try:
+            if signature is None or size is None or len(signature) != 4 * self._num_perm or int(size) < 0:
+                raise ValueError("arrays of the wrong length")
+            return np.frombuffer(signature, dtype="<u4").astype(np.uint32), int(size)
+        except ValueError as err:
+            raise IndexLoadError(f"document {doc_id!r} of the Redis index is corrupted: {err}") from None
 
     def documents(self) -> Documents:
         return self._fetch(self._client.zrange(self._ids, 0, -1))
@@ -243,21 +247,14 @@ class RedisStore:
         return Documents.build(kept, matrix, np.array(sizes, dtype=np.int64), tokens, stamps, texts)
 
     def _parse(self, doc_id: str, values: list[bytes | None]) -> tuple[U32, int, U32, U8, float | None, str | None]:
-        signature, size, hashes, flags, timestamp, text = values
+        signature, size = self._signature(doc_id, values[:2])
+        hashes, flags, timestamp, text = values[2:]
         try:
-            if (
-                signature is None
-                or size is None
-                or hashes is None
-                or flags is None
-                or len(signature) != 4 * self._num_perm
-                or len(hashes) != 4 * len(flags)
-                or int(size) < 0
-            ):
+            if hashes is None or flags is None or len(hashes) != 4 * len(flags):
                 raise ValueError("arrays of the wrong length")
             return (
-                np.frombuffer(signature, dtype="<u4").astype(np.uint32),
-                int(size),
+                signature,
+                size,
                 np.frombuffer(hashes, dtype="<u4").astype(np.uint32),
                 np.frombuffer(flags, dtype=np.uint8).copy(),
                 None if timestamp is None else float(timestamp),

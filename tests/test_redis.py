@@ -61,10 +61,11 @@ def test_joining_with_other_signature_or_banding_settings_is_refused(redis_url):
     assert Detector.connect(redis_url, prefix="sport", num_perm=64, bands=32).query(ARTICLE) == []
 
 
-def test_a_corrupted_document_is_reported_not_misread(redis_url, redis_server):
+@pytest.mark.parametrize(("field", "value"), [(b"sig", b"\x00" * 7), (b"size", b"many")])
+def test_a_corrupted_document_is_reported_not_misread(redis_url, redis_server, field, value):
     client, _ = redis_server
     Detector.connect(redis_url).add("wire", ARTICLE)
-    client.hset(b"dedup:doc:wire", b"sig", b"\x00" * 7)
+    client.hset(b"dedup:doc:wire", field, value)
     with pytest.raises(IndexLoadError, match="document 'wire' of the Redis index is corrupted"):
         Detector.connect(redis_url).query(ARTICLE)
 
