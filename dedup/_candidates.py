@@ -100,6 +100,9 @@ def passage_candidates(prints: Fingerprints, config: DetectorConfig, among: Bool
     doc, keys = window_keys(prints.tokens, config)
     order = np.lexsort((doc, keys))
     doc, keys = doc[order], keys[order]
+    # A key a text holds more than once (two of its windows) counts once for it.
+    first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (doc[1:] != doc[:-1])))
+    doc, keys = doc[first], keys[first]
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     counts = np.diff(np.append(starts, len(keys)))
     pairs = []

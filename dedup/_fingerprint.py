@@ -139,7 +139,7 @@ def window_hasher(seed: int) -> MinHasher:
 
 
 def window_keys(tokens: Tokens, config: DetectorConfig) -> tuple[I64, U64]:
-    """The passage channel's keys: ``(document, key)`` rows, distinct and sorted.
+    """The passage channel's keys: ``(document, key)``, one row per window and band.
 
     The content words outside page chrome of each text are cut into windows of
     :data:`WINDOW` words starting every half window, and each window is keyed by the band
@@ -159,5 +159,4 @@ def window_keys(tokens: Tokens, config: DetectorConfig) -> tuple[I64, U64]:
     take = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
     window_bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     keys = band_keys(hasher.sign(hashes[take], window_bounds), WINDOW_BANDS, WINDOW_ROWS)
-    rows = np.unique(np.stack((np.repeat(doc, WINDOW_BANDS), keys.ravel().view(np.int64)), axis=1), axis=0)
-    return rows[:, 0], rows[:, 1].view(np.uint64)
+    return np.repeat(doc, WINDOW_BANDS), keys.ravel()
