@@ -296,6 +296,12 @@ def _row(cells: Sequence[object]) -> str:
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
+def _print_header(columns: Sequence[str]) -> None:
+    """A Markdown table's header and the line under it."""
+    print(_row(columns))
+    print(_row(["---"] * len(columns)))
+
+
 def main(n_docs: int, batch: int, sizes: list[int], redis: str | None, use_redis: bool, limits: Limits) -> None:
     stores: dict[str, tuple[float, list[dict[str, Any]], str | None]] = {}
     arguments = {"n_docs": n_docs, "batch": batch, "checkpoints": sizes}
@@ -319,24 +325,21 @@ def main(n_docs: int, batch: int, sizes: list[int], redis: str | None, use_redis
             raise SystemExit(f"the scan of {n:,} documents failed: {scans[n]['stopped']}")
         print(f"scan: {n:,} documents", file=sys.stderr, flush=True)
 
-    print(
-        _row(
-            [
-                "store",
-                "indexed",
-                "docs/s, last stretch",
-                "docs/s, cumulative",
-                "RSS (MB)",
-                "peak RSS (MB)",
-                "Redis server (MB)",
-                "query p50 (ms)",
-                "query p99 (ms)",
-                "queried copies found",
-                "planted found",
-            ]
-        )
+    _print_header(
+        [
+            "store",
+            "indexed",
+            "docs/s, last stretch",
+            "docs/s, cumulative",
+            "RSS (MB)",
+            "peak RSS (MB)",
+            "Redis server (MB)",
+            "query p50 (ms)",
+            "query p99 (ms)",
+            "queried copies found",
+            "planted found",
+        ]
     )
-    print(_row(["---"] * 11))
     for store, (_, records, _) in stores.items():
         for r in records:
             server = f"{r['server_MB']:,.0f}" if "server_MB" in r else "—"
@@ -358,23 +361,20 @@ def main(n_docs: int, batch: int, sizes: list[int], redis: str | None, use_redis
                 )
             )
     print()
-    print(
-        _row(
-            [
-                "store",
-                "documents",
-                "add_many docs/s",
-                "scan docs/s",
-                "add_many/scan docs/s",
-                "add_many memory (MB)",
-                "scan memory (MB)",
-                "add_many/scan memory",
-                "planted found: add_many",
-                "planted found: scan",
-            ]
-        )
+    _print_header(
+        [
+            "store",
+            "documents",
+            "add_many docs/s",
+            "scan docs/s",
+            "add_many/scan docs/s",
+            "add_many memory (MB)",
+            "scan memory (MB)",
+            "add_many/scan memory",
+            "planted found: add_many",
+            "planted found: scan",
+        ]
     )
-    print(_row(["---"] * 10))
     for store, (before, records, _) in stores.items():
         for r in records:
             s = scans[r["indexed"]]
