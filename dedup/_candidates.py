@@ -9,14 +9,17 @@ unrelated texts collide too; the overlap gate drops them before any re-ranking.
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import agreements, low_bytes
+from . import _kernels
+from ._arrays import agreements, distinct, low_bytes
+from ._batching import WORKERS
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, window_keys
-from ._lsh import band_keys, pairs_sharing_keys
+from ._lsh import band_keys, bucket_pairs
 from ._store import Gate
 from ._types import F64, I64, U8, U32, U64, Bools
 
@@ -69,19 +72,58 @@ def overlapping(pairs: I64, left: Sketches, right: Sketches, config: DetectorCon
     return np.stack((a[keep], b[keep]), axis=1)
 
 
+def _band_candidates(band: int, sketches: Sketches, config: DetectorConfig, among: Bools | None) -> I64:
+    """The pairs ``i * n + j`` (``i < j``) of texts with a shingle that share band ``band``'s key
+    and pass the overlap gate, distinct.
+
+    The compiled kernel gates each collision as it meets it, so the collisions of unrelated
+    texts, which grow with the square of the batch, are never held; numpy gates them in chunks.
+    """
+    n, rows = len(sketches.sizes), config.rows
+    live = np.flatnonzero(sketches.sizes > 0)
+    column = band_keys(sketches.signatures[live, band * rows : (band + 1) * rows], 1, rows, first=band)[:, 0]
+    if len(live) < _kernels.MIN_PAIRS or not _kernels.available():
+        codes = [np.zeros(0, dtype=np.int64)]
+        for a, b in bucket_pairs(column, None if among is None else among[live]):
+            a, b = live[a], live[b]
+            if among is not None:
+                a, b = a[among[a] | among[b]], b[among[a] | among[b]]
+            kept = overlapping(np.stack((a, b), axis=1), sketches, sketches, config)
+            codes.append(kept[:, 0] * n + kept[:, 1])
+        return distinct(np.concatenate(codes))
+    order = np.argsort(column)
+    ordered = column[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    ends = np.append(starts[1:], len(ordered))
+    shared = ends - starts > 1
+    if among is not None:
+        shared &= np.add.reduceat(among[live[order]], starts) > 0
+    rough = _kernels.gated_collisions(
+        live[order],
+        starts[shared],
+        ends[shared],
+        sketches.low,
+        sketches.sizes,
+        np.zeros(0, dtype=bool) if among is None else among,
+        config.candidate_overlap,
+    )
+    kept = overlapping(rough, sketches, sketches, config)
+    return distinct(kept[:, 0] * n + kept[:, 1])
+
+
 def batch_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | None = None) -> I64:
     """The candidate pairs ``(i, j)``, ``i < j``, of a batch, sorted.
 
-    With ``among``, only the pairs with a text where it is true. Collisions are filtered
-    band by band as they are generated, which bounds the memory of a low banding threshold.
+    With ``among``, only the pairs with a text where it is true. Each band's keys are made
+    and its collisions gated in turn, on all cores, so memory stays that of one band.
     """
     sketches = Sketches(prints.signatures, prints.sizes)
-
-    def keep(a: I64, b: I64) -> tuple[I64, I64]:
-        kept = overlapping(np.stack((a, b), axis=1), sketches, sketches, config)
-        return kept[:, 0], kept[:, 1]
-
-    return pairs_sharing_keys(keys_of(prints, config), keep=keep, among=among)
+    _ = sketches.low  # made once, before the threads share it
+    n = len(sketches.sizes)
+    band = functools.partial(_band_candidates, sketches=sketches, config=config, among=among)
+    with ThreadPoolExecutor(WORKERS) as pool:
+        found = distinct(np.concatenate([np.zeros(0, dtype=np.int64), *pool.map(band, range(config.bands))]))
+    return np.stack((found // n, found % n), axis=1)
 
 
 #: Two texts are passage candidates when they share at least this many window keys...

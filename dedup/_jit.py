@@ -130,3 +130,42 @@ def agreements(values, other, left, right, out):  # type: ignore[no-untyped-def]
         for j in range(len(x)):
             count += x[j] == y[j]
         out[k] = count
+
+
+@_kernel
+def gated_collisions(order, starts, ends, low, sizes, among, gate, state, out):  # type: ignore[no-untyped-def]
+    # Every pair of rows of ``order`` in one bucket whose low bytes pass the overlap gate,
+    # written to ``out`` from where ``state`` (bucket, first, second) left off; returns the
+    # pairs written and leaves ``state`` where ``out`` filled up.
+    width = low.shape[1]
+    count = 0
+    g, p, q = state[0], state[1], state[2]
+    while g < len(starts):
+        p = max(p, starts[g])
+        while p < ends[g]:
+            a = order[p]
+            row = low[a]
+            q = max(q, p + 1)
+            while q < ends[g]:
+                b = order[q]
+                if len(among) == 0 or among[a] or among[b]:
+                    other = low[b]
+                    agree = 0
+                    for k in range(width):
+                        agree += row[k] == other[k]
+                    # _candidates.overlap, in the same floating-point operations.
+                    jaccard = agree / width
+                    shared = jaccard / (1 + jaccard) * (sizes[a] + sizes[b])
+                    if shared / max(min(sizes[a], sizes[b]), 1) >= gate:
+                        if count == len(out):
+                            state[0], state[1], state[2] = g, p, q
+                            return count
+                        out[count, 0], out[count, 1] = min(a, b), max(a, b)
+                        count += 1
+                q += 1
+            p += 1
+            q = 0
+        g += 1
+        p = 0
+    state[0], state[1], state[2] = g, 0, 0
+    return count

@@ -95,3 +95,22 @@ def agreements(values: Any, left: Any, right: Any, other: Any = None) -> Any:
     other = values if other is None else other
     kernels.agreements(values, other, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64), out)
     return out
+
+
+#: Pairs a call of :func:`gated_collisions` hands back at a time.
+COLLISIONS_PER_CALL = 1 << 16
+
+
+def gated_collisions(order: Any, starts: Any, ends: Any, low: Any, sizes: Any, among: Any, gate: float) -> Any:
+    """The pairs ``(a, b)``, ``a < b``, of rows ``order[starts[g]:ends[g]]`` of each bucket ``g``
+    whose low bytes pass the overlap gate (see ``_candidates.overlapping``), never holding
+    more than :data:`COLLISIONS_PER_CALL` pairs that fail it."""
+    kernels = _compiled()
+    assert kernels is not None
+    state = np.zeros(3, dtype=np.int64)
+    parts = []
+    while state[0] < len(starts):
+        out = np.empty((COLLISIONS_PER_CALL, 2), dtype=np.int64)
+        count = kernels.gated_collisions(order, starts, ends, low, sizes, among, gate, state, out)
+        parts.append(out[:count])
+    return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)

@@ -30,13 +30,17 @@ _MIN_TAIL = 1 << 17  # keys the tail may hold before it is merged into the main 
 _ROWS_PER_BLOCK = 2048  # signatures turned into band keys at a time
 
 
-def band_keys(signatures: U32, bands: int, rows: int) -> U64:
-    """Band keys, shape ``(n, bands)``, of signatures of shape ``(n, num_perm)``."""
+def band_keys(signatures: U32, bands: int, rows: int, first: int = 0) -> U64:
+    """Band keys, shape ``(n, bands)``, of signatures of shape ``(n, num_perm)``.
+
+    With ``first``, the signatures start at band ``first``: ``band_keys(s[:, 2 * r:], 1, r,
+    first=2)`` is column 2 of ``band_keys(s, bands, r)``.
+    """
     n = signatures.shape[0]
     keys = np.empty((n, bands), dtype=np.uint64)
     for lo in range(0, n, _ROWS_PER_BLOCK):  # 64-bit temporaries of a block stay in the cache
         values = signatures[lo : lo + _ROWS_PER_BLOCK, : bands * rows].reshape(-1, bands, rows).astype(np.uint64)
-        mixed = (values * _ROW_WEIGHTS[:rows]).sum(axis=2, dtype=np.uint64) + _BAND_SALTS[:bands]
+        mixed = (values * _ROW_WEIGHTS[:rows]).sum(axis=2, dtype=np.uint64) + _BAND_SALTS[first : first + bands]
         keys[lo : lo + _ROWS_PER_BLOCK] = fmix64(mixed)
     return keys
 
@@ -44,7 +48,7 @@ def band_keys(signatures: U32, bands: int, rows: int) -> U64:
 _PAIRS_PER_CHUNK = 1 << 18  # bounds the memory of candidate generation in a batch
 
 
-def _bucket_pairs(column: U64, among: Bools | None) -> Iterator[tuple[I64, I64]]:
+def bucket_pairs(column: U64, among: Bools | None) -> Iterator[tuple[I64, I64]]:
     """Pairs ``(i, j)``, ``i < j``, of rows with equal keys in one band, in chunks.
 
     With ``among``, only the buckets holding a row where it is true are paired.
@@ -83,7 +87,7 @@ def pairs_sharing_keys(
     n, bands = keys.shape
     codes = []
     for band in range(bands):
-        for a, b in _bucket_pairs(keys[:, band], among):
+        for a, b in bucket_pairs(keys[:, band], among):
             if among is not None:
                 wanted = among[a] | among[b]
                 a, b = a[wanted], b[wanted]

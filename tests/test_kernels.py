@@ -93,3 +93,32 @@ def test_batches_with_bigram_scripts_tokenise_with_the_kernel_as_with_numpy(text
         (got.hashes, got.bounds, got.flags), (expected.hashes, expected.bounds, expected.flags), strict=True
     ):
         np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("with_among", [False, True])
+def test_gated_collisions_kernel_gives_the_candidates_of_numpy(monkeypatch, with_among):
+    from benchmarks.corpus import news_corpus
+    from dedup._candidates import batch_candidates
+    from dedup._config import DetectorConfig
+    from dedup._fingerprint import fingerprint
+
+    corpus = news_corpus(6000, seed=3)  # enough rows for the kernel; copies planted among them
+    prints = fingerprint(corpus.texts + [""] * 3, DetectorConfig())
+    among = np.arange(len(prints)) % 7 == 0 if with_among else None
+    compiled = batch_candidates(prints, DetectorConfig(), among)
+    monkeypatch.setattr(_kernels, "available", lambda: False)
+    assert len(compiled) > 50  # not vacuous: planted pairs are among them
+    np.testing.assert_array_equal(compiled, batch_candidates(prints, DetectorConfig(), among))
+
+
+def test_gated_collisions_resume_where_the_output_filled_up(monkeypatch):
+    rng = np.random.default_rng(5)
+    low = rng.integers(0, 3, (300, 16)).astype(np.uint8)  # three values: most pairs pass the gate
+    sizes = np.full(300, 50, dtype=np.int64)
+    order, starts, ends = np.arange(300), np.array([0, 100, 250]), np.array([90, 250, 300])
+    whole = _kernels.gated_collisions(order, starts, ends, low, sizes, np.zeros(0, dtype=bool), 0.25)
+    monkeypatch.setattr(_kernels, "COLLISIONS_PER_CALL", 7)
+    np.testing.assert_array_equal(
+        _kernels.gated_collisions(order, starts, ends, low, sizes, np.zeros(0, dtype=bool), 0.25), whole
+    )
+    assert len(whole) > 7 * 100
