@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 _CHARS_PER_BATCH = 1 << 20  # texts are tokenised together up to this many characters
@@ -36,11 +38,26 @@ def batches(texts: Iterable[str], chars: int = _CHARS_PER_BATCH) -> Iterator[lis
         yield batch
 
 
+def imap_batches(work: Callable[[list[str]], T], texts: Iterable[str]) -> Iterator[T]:
+    """``work`` done on each of the :func:`batches` of ``texts``, in order, on :data:`WORKERS`
+    threads when there are several (numpy and the kernels release the GIL in the heavy steps).
+
+    Batches are read as the threads take them, so only a few are held at a time.
+    """
+    chunks = batches(texts)
+    first = list(itertools.islice(chunks, 2))
+    if len(first) < 2 or WORKERS < 2:
+        yield from map(work, itertools.chain(first, chunks))
+        return
+    with ThreadPoolExecutor(WORKERS) as pool:
+        running: deque[Future[T]] = deque()
+        for chunk in itertools.chain(first, chunks):
+            running.append(pool.submit(work, chunk))
+            if len(running) > WORKERS:
+                yield running.popleft().result()
+        yield from (future.result() for future in running)
+
+
 def map_batches(work: Callable[[list[str]], T], texts: Iterable[str]) -> list[T]:
-    """``work`` done on each of the :func:`batches` of ``texts``, on :data:`WORKERS` threads
-    when there are several (numpy and the kernels release the GIL in the heavy steps)."""
-    chunks = list(batches(texts))
-    if len(chunks) > 1 and WORKERS > 1:
-        with ThreadPoolExecutor(WORKERS) as pool:
-            return list(pool.map(work, chunks))
-    return [work(chunk) for chunk in chunks]
+    """The list of :func:`imap_batches`."""
+    return list(imap_batches(work, texts))

@@ -26,9 +26,10 @@ into a prepared text is also an offset into the text as given.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import overload
 
 import numpy as np
 
@@ -141,25 +142,18 @@ class Lines:
         count = dict(zip(self._holder_key[starts].tolist(), holders.tolist(), strict=True))
         return {key for key, docs in supported.items() if 2 * len(docs) >= count[key]}
 
-    def blank(self, chrome: frozenset[int] | set[int]) -> tuple[list[str], tuple[Boilerplate, ...]]:
+    def blank(self, chrome: frozenset[int] | set[int]) -> tuple[Blanked, tuple[Boilerplate, ...]]:
         """The texts with the ``chrome`` lines blanked, and what was stripped (most frequent first)."""
-        blanked = list(self.texts)
         hits = np.flatnonzero(_member(self.key, chrome))
-        by_doc: dict[int, list[int]] = {}
         first_seen: dict[int, str] = {}
         rows = zip(self.doc[hits].tolist(), self.line[hits].tolist(), self.key[hits].tolist(), strict=True)
         for doc, line, key in rows:
-            by_doc.setdefault(doc, []).append(line)
             if key not in first_seen:
                 first_seen[key] = self.texts[doc].split("\n")[line].strip()
-        for doc, numbers in by_doc.items():
-            lines = blanked[doc].split("\n")
-            for line in numbers:
-                lines[line] = " " * len(lines[line])
-            blanked[doc] = "\n".join(lines)
         stripped = _member(self._holder_key, chrome)
         keys, documents = np.unique(self._holder_key[stripped], return_counts=True)
         boilerplate = (Boilerplate(first_seen[k], n) for k, n in zip(keys.tolist(), documents.tolist(), strict=True))
+        blanked = Blanked(self.texts, self.doc[hits], self.line[hits])
         return blanked, tuple(sorted(boilerplate, key=lambda b: (-b.documents, b.line)))
 
     def _per_key(self) -> tuple[I64, I64]:
@@ -175,3 +169,53 @@ def known_chrome() -> frozenset[int]:
     """The keys of the common chrome lines listed in ``boilerplate.txt``."""
     lines = resources.files(__package__).joinpath("boilerplate.txt").read_text("utf-8").splitlines()
     return frozenset(Lines([line for line in lines if line.strip() and not line.startswith("#")]).key.tolist())
+
+
+class Blanked(Sequence[str]):
+    """Texts with some of their lines blanked (replaced by spaces), each blanked as it is read.
+
+    A batch too large for memory keeps its texts on disk (``_texts``); blanking them as
+    they are read keeps it from holding a second copy.
+
+    Parameters
+    ----------
+    texts : sequence of str
+        The texts as given.
+    doc, line : ndarray of int64
+        The document and line number of each line to blank, sorted by document.
+    """
+
+    def __init__(self, texts: Sequence[str], doc: I64, line: I64) -> None:
+        self.texts = texts
+        self._line = line
+        self._starts = np.searchsorted(doc, np.arange(len(texts) + 1))
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def blanked_lines(self) -> I64:
+        """How many lines of each text are blanked."""
+        return np.diff(self._starts)
+
+    def _blank(self, k: int, text: str) -> str:
+        numbers = self._line[self._starts[k] : self._starts[k + 1]].tolist()
+        if not numbers:
+            return text
+        lines = text.split("\n")
+        for line in numbers:
+            lines[line] = " " * len(lines[line])
+        return "\n".join(lines)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            rows = range(*index.indices(len(self)))
+            return [self._blank(k, text) for k, text in zip(rows, self.texts[index], strict=True)]
+        k = range(len(self))[index]
+        return self._blank(k, self.texts[k])
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._blank(k, text) for k, text in enumerate(self.texts))

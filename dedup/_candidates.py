@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import functools
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import _kernels
-from ._arrays import agreements, distinct, low_bytes
+from ._arrays import agreements, distinct
 from ._batching import WORKERS
 from ._config import DetectorConfig
-from ._fingerprint import Fingerprints, window_keys
+from ._fingerprint import Fingerprints, Sketches
 from ._lsh import band_keys, bucket_pairs
 from ._store import Gate
-from ._types import F64, I64, U8, U32, U64, Bools
+from ._types import F64, I64, U32, U64, Bools
 
 
 def keys_of(prints: Fingerprints, config: DetectorConfig) -> U64:
@@ -33,24 +32,6 @@ def overlap(jaccard: F64, size_a: I64, size_b: I64) -> F64:
     """Estimated share of the smaller shingle set found in the larger, from a Jaccard estimate."""
     shared = jaccard / (1 + jaccard) * (size_a + size_b)
     return shared / np.maximum(np.minimum(size_a, size_b), 1)
-
-
-@dataclass(frozen=True)
-class Sketches:
-    """Signatures and distinct-shingle counts of texts, with the signatures' low bytes.
-
-    A batch's low bytes are copied once: the collision filter reads them many times, and
-    contiguous rows are a quarter of the memory to read. A store's (``in_place``) are a
-    view, since copying them would cost every look-up the size of the index.
-    """
-
-    signatures: U32
-    sizes: I64
-    in_place: bool = False
-
-    @functools.cached_property
-    def low(self) -> U8:
-        return low_bytes(self.signatures) if self.in_place else self.signatures.astype(np.uint8)
 
 
 def overlapping(pairs: I64, left: Sketches, right: Sketches, config: DetectorConfig) -> I64:
@@ -111,13 +92,12 @@ def _band_candidates(band: int, sketches: Sketches, config: DetectorConfig, amon
     return distinct(kept[:, 0] * n + kept[:, 1])
 
 
-def batch_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | None = None) -> I64:
+def batch_candidates(sketches: Sketches, config: DetectorConfig, among: Bools | None = None) -> I64:
     """The candidate pairs ``(i, j)``, ``i < j``, of a batch, sorted.
 
     With ``among``, only the pairs with a text where it is true. Each band's keys are made
     and its collisions gated in turn, on all cores, so memory stays that of one band.
     """
-    sketches = Sketches(prints.signatures, prints.sizes)
     _ = sketches.low  # made once, before the threads share it
     n = len(sketches.sizes)
     band = functools.partial(_band_candidates, sketches=sketches, config=config, among=among)
@@ -132,14 +112,15 @@ MIN_SHARED_KEYS = 2
 MAX_KEY_DOCS = 50
 
 
-def passage_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | None = None) -> I64:
+def passage_candidates(windows: tuple[I64, U64], among: Bools | None = None) -> I64:
     """The pairs ``(i, j)``, ``i < j``, of a batch that share a passage, sorted: the passage channel.
 
     Whole-text signatures of a long text barely move when a tenth of it is another
-    text's passage; the windows of :func:`~dedup._fingerprint.window_keys` do. With
-    ``among``, only the pairs with a text where it is true.
+    text's passage; the ``(document, key)`` rows of its windows
+    (:func:`~dedup._fingerprint.window_keys`) do. With ``among``, only the pairs with a
+    text where it is true.
     """
-    doc, keys = window_keys(prints.tokens, config)
+    doc, keys = windows
     order = np.lexsort((doc, keys))
     doc, keys = doc[order], keys[order]
     # A key a text holds more than once (two of its windows) counts once for it.
@@ -159,12 +140,6 @@ def passage_candidates(prints: Fingerprints, config: DetectorConfig, among: Bool
         every = every[among[every[:, 0]] | among[every[:, 1]]]
     found, shared = np.unique(every, axis=0, return_counts=True)
     return found[shared >= MIN_SHARED_KEYS].reshape(-1, 2).astype(np.int64)
-
-
-def all_candidates(prints: Fingerprints, config: DetectorConfig, among: Bools | None = None) -> I64:
-    """The candidate pairs of a batch from both channels, whole texts and passages, sorted."""
-    both = np.concatenate((batch_candidates(prints, config, among), passage_candidates(prints, config, among)))
-    return np.unique(both, axis=0).reshape(-1, 2).astype(np.int64)
 
 
 def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +20,9 @@ from ._config import AUTO, LANGUAGES
 
 if TYPE_CHECKING:
     from ._detector import Detector
-    from ._io import Document, ReadOptions
+    from ._io import ReadOptions
     from ._results import ScanResult
+    from ._scan import Batch
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE = 0, 1, 2
 _REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
@@ -324,14 +325,15 @@ class _Reader:
         self.skipped.append((path, reason))
         tqdm.write(f"dedup: warning: {path}: {reason}", file=sys.stderr)  # above a progress bar, if any
 
-    def documents(self, sources: Sequence[str], args: argparse.Namespace, path_names: bool) -> dict[str, Document]:
-        """The documents of ``sources`` by id, read as the options say; a repeated id is skipped."""
+    def documents(self, sources: Sequence[str], args: argparse.Namespace, path_names: bool) -> Batch:
+        """The documents of ``sources``, read as the options say; a repeated id is skipped."""
         from tqdm import tqdm
 
         from ._io import bounded_lines, read_folder, read_jsonl
+        from ._scan import Batch
 
         options = self._options(args)
-        docs: dict[str, Document] = {}
+        docs = Batch()
         # On a terminal only (disable=None): piped or captured stderr gets warnings and errors alone.
         with tqdm(desc="reading", unit=" documents", disable=None, file=sys.stderr) as progress:
             for source in sources:
@@ -344,7 +346,7 @@ class _Reader:
                     if doc[0] in docs:
                         self.on_skip(doc[0], "skipped: a document with this id was read before")
                     else:
-                        docs[doc[0]] = doc
+                        docs.add(doc)
                     progress.update()
         return docs
 
@@ -374,7 +376,7 @@ class _Reader:
             raise _Failed(f"{path}: {err}") from None
 
 
-def _report(result: ScanResult, args: argparse.Namespace, reader: _Reader, texts: dict[str, str]) -> int:
+def _report(result: ScanResult, args: argparse.Namespace, reader: _Reader, texts: Mapping[str, str]) -> int:
     from ._report import render
 
     sys.stdout.write(render(result, args.format, reader.skipped, texts))
@@ -388,14 +390,14 @@ def _scan(args: argparse.Namespace) -> int:
     docs = reader.documents([args.source], args, path_names=False)
     _progress(f"comparing {len(docs)} documents")
     if args.index is None:
-        result = Detector(**_settings(args)).scan(docs.values(), engine=args.engine, scheduler=args.scheduler)
+        result = Detector(**_settings(args)).scan(docs, engine=args.engine, scheduler=args.scheduler)
     elif args.engine != "local":
         print("dedup: error: a scan with --index runs on the local engine only", file=sys.stderr)
         return EXIT_USAGE
     else:
         detector = _open_index(args.index, args.redis_prefix, create=False, settings=_settings(args))
-        result = detector.scan(docs.values(), with_index=True)
-    return _report(result, args, reader, {doc_id: text for doc_id, text, _ in docs.values()})
+        result = detector.scan(docs, with_index=True)
+    return _report(result, args, reader, docs.by_id())
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -407,10 +409,10 @@ def _index(args: argparse.Namespace) -> int:
     docs = reader.documents(args.paths, args, path_names=True)
     detector = _open_index(args.index, args.redis_prefix, create=True, settings=_settings(args))
     _progress(f"adding {len(docs)} documents")
-    result = detector.add_many(docs.values())
+    result = detector.add_many(docs)
     if not args.index.startswith(_REDIS_SCHEMES):
         detector.save(args.index)
-    return _report(result, args, reader, {doc_id: text for doc_id, text, _ in docs.values()})
+    return _report(result, args, reader, docs.by_id())
 
 
 def _evaluate_pan(args: argparse.Namespace) -> int:

@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from ._candidates import Sketches, keys_of, overlapping
+from ._candidates import keys_of, overlapping
 from ._config import DetectorConfig
 from ._exceptions import MissingDependencyError
-from ._fingerprint import Fingerprints, fingerprint
+from ._fingerprint import Fingerprints, Sketches, fingerprint
 from ._judge import Found, judge
 from ._lsh import pairs_sharing_keys
 from ._types import I64, U64

@@ -139,7 +139,7 @@ class Detector:
         ids, texts, times = documents(docs)
         return report(ids, texts, times, [], self._add(ids, texts, times), self.config)
 
-    def _add(self, ids: list[str], texts: list[str], times: list[float | None]) -> Indexed:
+    def _add(self, ids: list[str], texts: Sequence[str], times: list[float | None]) -> Indexed:
         """Store a batch, and find its pairs as adding its documents one after the other finds
         them, with the index and within the batch, in one look-up."""
         c = self.config
@@ -212,7 +212,7 @@ class Detector:
             return ScanResult(pairs, groups, stripped.boilerplate)
         # Documents are indexed as given, chrome and all, so they are compared with the texts
         # as given, as by query: a file that was added is an exact copy of itself.
-        prints = stripped.prints if stripped.texts == given and stripped.prints else fingerprint(given, c)
+        prints = fingerprint(given, c)
         with self._lock:
             found = self._store.candidates(keys_of(prints, c), gate_for(prints, c))
         indexed = pairs_with_index(prints, outside(found, ids), c)

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import distinct
-from ._batching import map_batches
+from ._arrays import distinct, low_bytes
+from ._batching import imap_batches, map_batches
 from ._chrome import tokenize_pages
 from ._config import DetectorConfig
 from ._lsh import band_keys
 from ._minhash import MinHasher
 from ._tokenize import Tokens
-from ._types import I64, U32, U64, Bools
+from ._types import I64, U8, U32, U64, Bools
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,30 @@ class Fingerprints:
         return Fingerprints(tokens, self.signatures[lo:hi], self.sizes[lo:hi])
 
 
+@dataclass(frozen=True)
+class Sketches:
+    """Signatures and distinct-shingle counts of texts, with the signatures' low bytes.
+
+    A batch's low bytes are copied once: the collision filter reads them many times, and
+    contiguous rows are a quarter of the memory to read. A store's (``in_place``) are a
+    view, since copying them would cost every look-up the size of the index.
+    """
+
+    signatures: U32
+    sizes: I64
+    in_place: bool = False
+
+    def replace(self, rows: I64, other: Sketches) -> Sketches:
+        """These sketches with rows ``rows`` replaced by the rows of ``other``, in order."""
+        signatures, sizes = self.signatures.copy(), self.sizes.copy()
+        signatures[rows], sizes[rows] = other.signatures, other.sizes
+        return Sketches(signatures, sizes)
+
+    @functools.cached_property
+    def low(self) -> U8:
+        return low_bytes(self.signatures) if self.in_place else self.signatures.astype(np.uint8)
+
+
 @functools.lru_cache(maxsize=8)
 def minhasher(config: DetectorConfig) -> MinHasher:
     """The MinHasher of a configuration (its permutations are drawn once)."""
@@ -97,11 +121,16 @@ def distinct_counts(hashes: U32, bounds: I64) -> I64:
     return np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
 
 
-def _fingerprint_batch(texts: list[str], config: DetectorConfig) -> Fingerprints:
-    tokens = tokenize_pages(texts, config.language)
+def _signed(tokens: Tokens, config: DetectorConfig) -> tuple[U32, I64]:
+    """The signatures and distinct-shingle counts of tokenised texts."""
     hasher = minhasher(config)
     hashes, bounds = hasher.shingles(tokens.article())  # index keys leave page chrome out
-    return Fingerprints(tokens, hasher.sign(hashes, bounds), distinct_counts(hashes, bounds))
+    return hasher.sign(hashes, bounds), distinct_counts(hashes, bounds)
+
+
+def _fingerprint_batch(texts: list[str], config: DetectorConfig) -> Fingerprints:
+    tokens = tokenize_pages(texts, config.language)
+    return Fingerprints(tokens, *_signed(tokens, config))
 
 
 def fingerprint(texts: Sequence[str], config: DetectorConfig) -> Fingerprints:
@@ -115,6 +144,32 @@ def fingerprint(texts: Sequence[str], config: DetectorConfig) -> Fingerprints:
     """
     done = map_batches(functools.partial(_fingerprint_batch, config=config), texts)
     return Fingerprints.join(done) if done else _fingerprint_batch([], config)
+
+
+def _sketch_batch(texts: list[str], config: DetectorConfig) -> tuple[U32, I64]:
+    return _signed(tokenize_pages(texts, config.language), config)
+
+
+def sketch(texts: Sequence[str], config: DetectorConfig) -> Sketches:
+    """The signatures and distinct-shingle counts of texts, as :func:`fingerprint` gives them,
+    without their tokens: what finding the candidates of a large batch holds for every text.
+
+    The texts are read batch by batch, and each batch's rows are written in place.
+    """
+    signatures = np.empty((len(texts), config.num_perm), dtype=np.uint32)
+    sizes = np.empty(len(texts), dtype=np.int64)
+    done = 0
+    for batch_signatures, batch_sizes in imap_batches(functools.partial(_sketch_batch, config=config), texts):
+        signatures[done : done + len(batch_sizes)] = batch_signatures
+        sizes[done : done + len(batch_sizes)] = batch_sizes
+        done += len(batch_sizes)
+    return Sketches(signatures, sizes)
+
+
+def tokens_of(texts: Sequence[str], config: DetectorConfig) -> Tokens:
+    """The tokens of texts, page chrome flagged, as :func:`fingerprint` gives them."""
+    parts = map_batches(functools.partial(tokenize_pages, language=config.language), texts)
+    return Tokens.join(parts) if parts else tokenize_pages([], config.language)
 
 
 def refingerprint(before: Fingerprints, texts: Sequence[str], changed: Bools, config: DetectorConfig) -> Fingerprints:
@@ -160,3 +215,14 @@ def window_keys(tokens: Tokens, config: DetectorConfig) -> tuple[I64, U64]:
     window_bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     keys = band_keys(hasher.sign(hashes[take], window_bounds), WINDOW_BANDS, WINDOW_ROWS)
     return np.repeat(doc, WINDOW_BANDS), keys.ravel()
+
+
+def passage_windows(texts: Sequence[str], config: DetectorConfig) -> tuple[I64, U64]:
+    """The passage channel's ``(document, key)`` rows of texts (see :func:`window_keys`), batch by batch."""
+    docs, keys, done = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.uint64)], 0
+    for tokens in imap_batches(functools.partial(tokenize_pages, language=config.language), texts):
+        doc, key = window_keys(tokens, config)
+        docs.append(doc + done)
+        keys.append(key)
+        done += len(tokens)
+    return np.concatenate(docs), np.concatenate(keys)

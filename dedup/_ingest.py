@@ -122,7 +122,7 @@ def matches(indexed: Indexed, texts: Sequence[str], config: DetectorConfig) -> l
 
 def report(
     ids: list[str],
-    texts: list[str],
+    texts: Sequence[str],
     times: list[float | None],
     within: list[Found],
     indexed: Indexed,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -17,7 +18,8 @@ from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, fingerprint
 from ._minhash import MinHasher
 from ._rerank import Profiles, Scores
-from ._types import F64, I64
+from ._tokenize import Tokens
+from ._types import F64, I64, U32
 from ._verdict import Verdict, decide, may_be_derived
 
 #: A pair of texts with a verdict: ``(i, j, verdict, scores)``, rows of a batch.
@@ -50,13 +52,20 @@ def judge_profiled(
 
 def judge(pairs: I64, prints: Fingerprints, config: DetectorConfig) -> list[Found]:
     """The pairs (rows of ``pairs``, texts of ``prints``) with a verdict, in the order given."""
+    return judge_with(pairs, prints.signatures, prints.tokens.subset, config)
+
+
+def judge_with(pairs: I64, signatures: U32, tokens_of: Callable[[I64], Tokens], config: DetectorConfig) -> list[Found]:
+    """The pairs (rows of ``pairs``) with a verdict, in the order given, from the texts'
+    signatures and ``tokens_of(docs)``, the tokens of texts ``docs`` (sorted), asked for a
+    chunk of pairs at a time."""
     found: list[Found] = []
     for chunk in range(0, len(pairs), PAIRS_PER_RERANK):
         part = pairs[chunk : chunk + PAIRS_PER_RERANK]
         docs, local = np.unique(part, return_inverse=True)
         local = local.reshape(part.shape)
-        estimates = MinHasher.jaccard_many(prints.signatures, part[:, 0], part[:, 1])
-        profiles = Profiles(prints.tokens.subset(docs), config)
+        estimates = MinHasher.jaccard_many(signatures, part[:, 0], part[:, 1])
+        profiles = Profiles(tokens_of(docs), config)
         judged = judge_profiled(profiles, local[:, 0], local[:, 1], estimates, config)
         for (i, j), (verdict, scores) in zip(part.tolist(), judged, strict=True):
             if verdict is not None:

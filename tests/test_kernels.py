@@ -100,11 +100,11 @@ def test_gated_collisions_kernel_gives_the_candidates_of_numpy(monkeypatch, with
     from benchmarks.corpus import news_corpus
     from dedup._candidates import batch_candidates
     from dedup._config import DetectorConfig
-    from dedup._fingerprint import fingerprint
+    from dedup._fingerprint import sketch
 
     corpus = news_corpus(6000, seed=3)  # enough rows for the kernel; copies planted among them
-    prints = fingerprint(corpus.texts + [""] * 3, DetectorConfig())
-    among = np.arange(len(prints)) % 7 == 0 if with_among else None
+    prints = sketch(corpus.texts + [""] * 3, DetectorConfig())
+    among = np.arange(len(prints.sizes)) % 7 == 0 if with_among else None
     compiled = batch_candidates(prints, DetectorConfig(), among)
     monkeypatch.setattr(_kernels, "available", lambda: False)
     assert len(compiled) > 50  # not vacuous: planted pairs are among them

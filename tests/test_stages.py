@@ -5,7 +5,7 @@ import numpy as np
 from dedup import DetectorConfig, Evidence, Verdict
 from dedup._candidates import batch_candidates, gate_for, keys_of
 from dedup._explain import explain
-from dedup._fingerprint import Fingerprints, fingerprint
+from dedup._fingerprint import Fingerprints, fingerprint, sketch
 from dedup._ingest import to_store
 from dedup._judge import judge
 from dedup._memory import MemoryStore
@@ -25,8 +25,14 @@ def test_fingerprints_of_a_text_do_not_depend_on_its_batch():
     assert batch.sizes[3] == 0 and (batch.sizes[:3] > 0).all()
 
 
+def test_sketches_are_the_signatures_and_sizes_of_fingerprints():
+    prints, sketches = fingerprint(TEXTS, CONFIG), sketch(TEXTS, CONFIG)
+    np.testing.assert_array_equal(sketches.signatures, prints.signatures)
+    np.testing.assert_array_equal(sketches.sizes, prints.sizes)
+
+
 def test_candidates_of_a_batch_are_the_copy_pair_only():
-    assert batch_candidates(fingerprint(TEXTS, CONFIG), CONFIG).tolist() == [[0, 2]]
+    assert batch_candidates(sketch(TEXTS, CONFIG), CONFIG).tolist() == [[0, 2]]
 
 
 def test_candidates_from_a_store_pass_the_same_gate():
