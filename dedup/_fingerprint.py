@@ -97,12 +97,6 @@ class Sketches:
     sizes: I64
     in_place: bool = False
 
-    def replace(self, rows: I64, other: Sketches) -> Sketches:
-        """These sketches with rows ``rows`` replaced by the rows of ``other``, in order."""
-        signatures, sizes = self.signatures.copy(), self.sizes.copy()
-        signatures[rows], sizes[rows] = other.signatures, other.sizes
-        return Sketches(signatures, sizes)
-
     @functools.cached_property
     def low(self) -> U8:
         return low_bytes(self.signatures) if self.in_place else self.signatures.astype(np.uint8)

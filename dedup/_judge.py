@@ -24,7 +24,7 @@ from ._verdict import Verdict, decide, may_be_derived
 
 #: A pair of texts with a verdict: ``(i, j, verdict, scores)``, rows of a batch.
 Found = tuple[int, int, Verdict, Scores]
-PAIRS_PER_RERANK = 50_000  # candidate pairs whose documents are profiled together
+PAIRS_PER_RERANK = 2_000  # candidate pairs whose documents are profiled together (~60 KB each at the peak)
 
 
 def judge_profiled(

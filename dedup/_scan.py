@@ -148,7 +148,11 @@ def find_local(
         return sketches, judge_pairs(candidates(sketches, texts, config), sketches, texts, config)
     changed, old_found = before[0], before[2]
     redo = np.flatnonzero(changed)
-    sketches = old.replace(redo, sketch([texts[k] for k in redo.tolist()], config))
+    redone = sketch([texts[k] for k in redo.tolist()], config)
+    # The rows are replaced in place (a large batch's sketches are not copied); the old
+    # sketches are the engine's own, and new ones make their low bytes afresh.
+    old.signatures[redo], old.sizes[redo] = redone.signatures, redone.sizes
+    sketches = Sketches(old.signatures, old.sizes)
     found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
     found += judge_pairs(candidates(sketches, texts, config, among=changed), sketches, texts, config)
     return sketches, sorted(found, key=lambda f: (f[0], f[1]))
