@@ -192,3 +192,15 @@ def test_reading_shows_a_progress_bar_on_a_terminal():
     assert "reading: " in shown
     assert "5 documents [" in shown  # the bar's final state: the count, then time and rate
     assert "comparing 5 documents" in shown
+
+
+@pytest.mark.parametrize("fmt", ["text", "html", "jsonl"])
+def test_a_scan_whose_texts_spill_to_disk_reports_what_one_in_memory_does(capsys, monkeypatch, fmt):
+    from dedup import _texts
+
+    assert main(["scan", str(SEEDS), "--format", fmt]) == 0
+    in_memory = capsys.readouterr().out
+    monkeypatch.setattr(_texts, "SPILL_AFTER", 1000)
+    assert main(["scan", str(SEEDS), "--format", fmt]) == 0
+    assert capsys.readouterr().out == in_memory
+    assert "000_2695219b5c5df16e.txt" in in_memory
