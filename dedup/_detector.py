@@ -185,6 +185,11 @@ class Detector:
         each pair. Page chrome is stripped first (``strip_boilerplate``), so the
         verdicts of a scan can differ from :meth:`compare` on pages with chrome.
 
+        A scan holds a few kilobytes per document whatever the length of its texts: past
+        256 MB, the texts are kept in a temporary file (in ``TMPDIR``) and read back when
+        compared or explained. Iterate over ``docs`` lazily (a generator) to keep them out of
+        memory on the caller's side too.
+
         The index is never changed, nor read unless ``with_index`` asks to pair the documents
         with the indexed ones too (those come first, by id; one whose id is in the batch is
         left out). Their passages and originals need the texts the index keeps (``keep_text``).
