@@ -234,7 +234,11 @@ def _between_chrome(chrome: Bools, weak: Bools, first_of_text: Bools) -> Bools:
     left = np.maximum.accumulate(np.where(~weak | first_of_text, index, 0))
     right = np.minimum.accumulate(np.where(~weak | last_of_text, index, n - 1)[::-1])[::-1]
     footer = weak[right] & last_of_text[right]
-    return weak & chrome[left] & ~weak[left] & ((chrome[right] & ~weak[right]) | footer)
+    between = weak & chrome[left] & ~weak[left] & ((chrome[right] & ~weak[right]) | footer)
+    # The tail of a text made of chrome and weak blocks only is its footer, whatever is before it.
+    tail = np.minimum.accumulate(np.where(~(chrome | weak) | last_of_text, index, n - 1)[::-1])[::-1]
+    in_footer = (chrome | weak)[tail] & last_of_text[tail] & chrome[right] & ~weak[right]
+    return between | (weak & in_footer)
 
 
 def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds: I64) -> Bools:
