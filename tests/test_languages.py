@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from dedup import ConfigError, Detector, DetectorConfig, IndexLoadError, Verdict
+from dedup import ConfigError, Detector, DetectorConfig, IndexLoadError, MinHasher, Verdict
+from dedup._align import Sentences
 from dedup._chrome import tokenize_pages
 from dedup._cli import main
 from dedup._config import LANGUAGES
@@ -104,6 +105,35 @@ def test_german_function_words_alone_do_not_make_two_articles_alike():
     _, scores = Detector().compare(a, b)
     _, as_english = Detector(DetectorConfig(language="en")).compare(a, b)
     assert scores.rewrite < as_english.rewrite
+
+
+def test_german_sentences_sharing_only_function_words_are_no_reused_passage():
+    a = (
+        "Die Regierung hat am Montag in Berlin beschlossen, dass die Steuer für Diesel nicht mehr steigen wird. "
+        "Das sagte der Minister."
+    )
+    b = (
+        "Der Verein hat am Samstag in München gesagt, dass er für die neue Saison noch mehr Spieler haben wird. "
+        "Das sagte der Trainer."
+    )
+    assert Sentences([a, b]).align(0, 1, 0.3) == ()
+    assert Sentences([a, b], language="de").align(0, 1, 0.3) == ()
+    assert Sentences([a, b], language="en").align(0, 1, 0.3) != ()
+
+
+def test_minhasher_drops_the_stop_words_of_each_texts_language():
+    german = "Die Regierung hat am Montag in Berlin beschlossen, dass die Steuer für Diesel nicht mehr steigen wird."
+    english = "The government decided on Monday in Berlin that the tax on diesel will not rise any more."
+    assert len(MinHasher().shingle_hashes(german)) == len(MinHasher(language="de").shingle_hashes(german)) == 5
+    assert len(MinHasher(language="en").shingle_hashes(german)) == 13
+    both = MinHasher().signatures([german, english])
+    assert (both[0] == MinHasher(language="de").signature(german)).all()
+    assert (both[1] == MinHasher(language="en").signature(english)).all()
+
+
+def test_an_unknown_language_for_minhasher_is_refused_naming_it():
+    with pytest.raises(ConfigError, match=r"language must be 'auto' or one of .*got 'deutsch'"):
+        MinHasher(language="deutsch")
 
 
 def test_an_unknown_language_setting_is_refused_naming_it():
