@@ -23,9 +23,11 @@ import numpy as np
 from scipy import sparse
 
 from ._arrays import doc_index
+from ._config import AUTO
+from ._language import code_of, is_stopword, languages_of, with_codes
 from ._passages import GAP, Cluster, reused, words_needed
 from ._rarity import idf
-from ._tokenize import CHROME, SENTENCE_START, Tokens, is_stopword, tokenize
+from ._tokenize import CHROME, SENTENCE_START, Tokens, tokenize
 from ._types import F64, I64, U8, U32
 
 #: Sentences of a text beyond this many are not aligned, which bounds the quadratic
@@ -136,12 +138,12 @@ class SentenceWords:
     first : ndarray of int64, shape (n_docs + 1,)
         Document ``d`` owns sentences ``first[d]:first[d + 1]``.
 
-    Stopwords and page chrome carry no weight.
+    Stop words (of each text's language, from the flags) and page chrome carry no weight.
     """
 
     def __init__(self, hashes: U32, flags: U8, sentence: I64, first: I64) -> None:
         self.first = first
-        content = ~is_stopword(hashes) & ((flags & CHROME) == 0)
+        content = ~is_stopword(hashes, flags) & ((flags & CHROME) == 0)
         sentence, hashes = sentence[content], hashes[content]
         vocabulary, column = np.unique(hashes, return_inverse=True)
         rarity = np.zeros(len(vocabulary))
@@ -267,6 +269,11 @@ class Sentences:
     ----------
     texts : sequence of str
         The texts; passages are reported as offsets into them.
+    gap : int
+        The detector's ``passage_gap``.
+    language : str, default "auto"
+        The texts' language (one of ``_config.LANGUAGES``), or ``"auto"`` to detect each
+        text's language on the whole text; it chooses the stop words and word rarity.
 
     Examples
     --------
@@ -275,14 +282,19 @@ class Sentences:
     [(0, 21)]
     """
 
-    def __init__(self, texts: Sequence[str], gap: int = GAP) -> None:
+    def __init__(self, texts: Sequence[str], gap: int = GAP, language: str = AUTO) -> None:
         # The default gap is the detector's default ``passage_gap``.
         self.gap = gap
         self.spans = [sentence_spans(text)[:MAX_SENTENCES] for text in texts]
         counts = np.array([len(s) for s in self.spans], dtype=np.int64)
         first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         pieces = [text[a:b] for text, spans in zip(texts, self.spans, strict=True) for a, b in spans.tolist()]
-        tokens = tokenize(pieces)
+        # A sentence is too short to tell its language: each takes its whole text's.
+        if language == AUTO:
+            per_text = languages_of(tokenize(texts))
+        else:
+            per_text = np.full(len(counts), code_of(language), dtype=np.uint8)
+        tokens = with_codes(tokenize(pieces), np.repeat(per_text, counts))
         self.words = SentenceWords(tokens.hashes, tokens.flags, doc_index(tokens.bounds), first)
 
     def align(self, i: int, j: int, minimum: float) -> tuple[Passage, ...]:

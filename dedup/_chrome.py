@@ -15,8 +15,9 @@ jusText and boilerpipe use, adapted to plain text:
   and function words (a ``Facebook`` or ``Advertisement`` line);
 - a block of title-case words with hardly any function words is a list (a menu, a tag
   list, the options of a form);
-- a block with one mention is chrome when chrome surrounds it, or when it follows chrome
-  to the end of the text (the footer).
+- a block with one mention is chrome when chrome surrounds it, when it follows chrome
+  to the end of the text, or when it lies in the text's tail of chrome and such blocks (the
+  footer).
 
 One mention alone does not make prose chrome: a report may well say that a minister
 wrote on Twitter. :func:`tokenize_pages` tokenises texts and gives the tokens of chrome
@@ -219,8 +220,9 @@ def _block_starts(b: U8, starts: I64, sentence_start: Bools) -> Bools:
     return sentence_start & (space | (starts == 0))
 
 
-def _between_chrome(chrome: Bools, weak: Bools, first_of_text: Bools) -> Bools:
-    """The weak blocks in runs between chrome blocks, or after chrome to the end of a text.
+def _between_chrome(chrome: Bools, weak: Bools, mentioned: Bools, first_of_text: Bools) -> Bools:
+    """The weak blocks in runs between chrome blocks, or after chrome to the end of a text, and
+    the ``mentioned`` weak blocks in a text's footer (its tail of chrome and weak blocks).
 
     Boilerplate removers classify a block with weak evidence by its neighbours: a
     mention of page machinery between two blocks of chrome, or after chrome in the
@@ -234,7 +236,13 @@ def _between_chrome(chrome: Bools, weak: Bools, first_of_text: Bools) -> Bools:
     left = np.maximum.accumulate(np.where(~weak | first_of_text, index, 0))
     right = np.minimum.accumulate(np.where(~weak | last_of_text, index, n - 1)[::-1])[::-1]
     footer = weak[right] & last_of_text[right]
-    return weak & chrome[left] & ~weak[left] & ((chrome[right] & ~weak[right]) | footer)
+    between = weak & chrome[left] & ~weak[left] & ((chrome[right] & ~weak[right]) | footer)
+    # The tail of a text made of chrome and weak blocks only is its footer, whatever is before
+    # it; there a mention of page machinery is chrome (a scrap of a word or two is left alone:
+    # an agency's story number, the end of a sentence cut short).
+    tail = np.minimum.accumulate(np.where(~(chrome | weak) | last_of_text, index, n - 1)[::-1])[::-1]
+    in_footer = (chrome | weak)[tail] & last_of_text[tail] & chrome[right] & ~weak[right]
+    return between | (weak & mentioned & in_footer)
 
 
 def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds: I64) -> Bools:
@@ -303,7 +311,7 @@ def chrome_tokens(b: U8, starts: I64, hashes: U32, sentence_start: Bools, bounds
     first_of_text[block[bounds[:-1][np.diff(bounds) > 0]]] = True
     # A scrap of two words or fewer between chrome blocks ("gen.") belongs to them too.
     weak = ((mentions >= 1) | (words <= 2)) & ~chrome & short
-    chrome |= _between_chrome(chrome, weak, first_of_text)
+    chrome |= _between_chrome(chrome, weak, mentions >= 1, first_of_text)
     return chrome[block]
 
 

@@ -94,12 +94,20 @@ def code_of(language: str) -> int:
     return LANGUAGES.index(language)
 
 
+def languages_of(tokens: Tokens, language: str = AUTO) -> U8:
+    """Each text's language code: ``language``'s, or detected when ``auto``."""
+    if language == AUTO:
+        return detect(tokens.hashes, tokens.bounds)
+    return np.full(len(tokens), code_of(language), dtype=np.uint8)
+
+
 def with_language(tokens: Tokens, language: str = AUTO) -> Tokens:
     """``tokens`` with each text's language in their flags: ``language``, or detected when ``auto``."""
-    if language == AUTO:
-        per_doc = detect(tokens.hashes, tokens.bounds)
-    else:
-        per_doc = np.full(len(tokens), code_of(language), dtype=np.uint8)
+    return with_codes(tokens, languages_of(tokens, language))
+
+
+def with_codes(tokens: Tokens, per_doc: U8) -> Tokens:
+    """``tokens`` with text ``i``'s language code ``per_doc[i]`` in their flags."""
     if not per_doc.any():
         return tokens
     bits = np.repeat(per_doc << np.uint8(LANGUAGE_SHIFT), np.diff(tokens.bounds))

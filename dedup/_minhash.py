@@ -18,9 +18,10 @@ import numpy.typing as npt
 from . import _kernels
 from ._arrays import agreements, distinct
 from ._batching import batches, check_texts
-from ._config import check_int, check_scheme
+from ._config import AUTO, LANGUAGES, check_int, check_scheme
 from ._exceptions import ConfigError
 from ._hashing import fmix32
+from ._language import with_language
 from ._shingle import shingles
 from ._tokenize import Tokens, tokenize
 from ._types import I64, U32
@@ -76,7 +77,10 @@ class MinHasher:
     ngram : int, default 1
         Words per shingle.
     stopwords : bool, default True
-        Drop the most frequent English words before shingling.
+        Drop the most frequent words of each text's language before shingling.
+    language : str, default "auto"
+        The texts' language, one of ``"en"``, ``"de"``, ... (``_config.LANGUAGES``), or
+        ``"auto"`` to detect each text's language from its stop words, as the detector does.
 
     Examples
     --------
@@ -94,6 +98,7 @@ class MinHasher:
         scheme: str = "affine32",
         ngram: int = 1,
         stopwords: bool = True,
+        language: str = AUTO,
     ) -> None:
         check_int("num_perm", num_perm, 1, 4096)
         check_int("seed", seed, 0, 2**32 - 1)
@@ -101,11 +106,14 @@ class MinHasher:
         check_int("ngram", ngram, 1, 16)
         if not isinstance(stopwords, bool):
             raise ConfigError(f"stopwords must be True or False, got {stopwords!r}")
+        if language != AUTO and language not in LANGUAGES:
+            raise ConfigError(f"language must be {AUTO!r} or one of {', '.join(LANGUAGES)}, got {language!r}")
         self.num_perm = num_perm
         self.seed = seed
         self.scheme = scheme
         self.ngram = ngram
         self.stopwords = stopwords
+        self.language = language
         gen = np.random.RandomState(seed)
         self._a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
         self._b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
@@ -113,19 +121,22 @@ class MinHasher:
     def __repr__(self) -> str:
         return (
             f"MinHasher(num_perm={self.num_perm}, seed={self.seed}, scheme={self.scheme!r}, "
-            f"ngram={self.ngram}, stopwords={self.stopwords})"
+            f"ngram={self.ngram}, stopwords={self.stopwords}, language={self.language!r})"
         )
 
     def shingles(self, tokens: Tokens) -> tuple[U32, I64]:
         """Shingle hashes of a tokenised batch, with their document bounds."""
         return shingles(tokens, self.ngram, self.stopwords)
 
+    def _tokens(self, texts: Sequence[str]) -> Tokens:
+        return with_language(tokenize(texts), self.language)
+
     def sign(self, hashes: U32, bounds: I64) -> U32:
         """Signatures of shingle hashes split into documents at ``bounds``."""
         return affine32_signatures(hashes, bounds, self._a, self._b)
 
     def signatures_of(self, tokens: Tokens) -> U32:
-        """Signatures of an already tokenised batch."""
+        """Signatures of an already tokenised batch (stop words of the language in its flags)."""
         return self.sign(*self.shingles(tokens))
 
     def shingle_hashes(self, text: str) -> U32:
@@ -133,7 +144,7 @@ class MinHasher:
         check_texts([text])
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        return distinct(self.shingles(tokenize([text]))[0])
+        return distinct(self.shingles(self._tokens([text]))[0])
 
     def signature(self, text: str) -> U32:
         """The signature of one text: uint32 array of length ``num_perm``."""
@@ -144,7 +155,7 @@ class MinHasher:
     def signatures(self, texts: Iterable[str]) -> U32:
         """Signatures of many texts: uint32 array of shape ``(len(texts), num_perm)``."""
         check_texts(texts)
-        rows = [self.signatures_of(tokenize(batch)) for batch in batches(texts)]
+        rows = [self.signatures_of(self._tokens(batch)) for batch in batches(texts)]
         return np.concatenate(rows) if rows else np.zeros((0, self.num_perm), dtype=np.uint32)
 
     def to_datasketch(self, signature: npt.ArrayLike) -> LeanMinHash:

@@ -257,9 +257,18 @@ class Profiles:
         return float(order), float(spread)
 
     def is_identical(self, i: int, j: int) -> bool:
-        """Whether two documents have the same tokens (they are equal after normalisation)."""
+        """Whether two documents have the same tokens (they are equal after normalisation)
+        and some of them are article text.
+
+        A page that is nothing but chrome (a bot check, a cookie wall, a paywall) is not an
+        article, in any language: two copies of it are not a copy of a story.
+        """
         a, b = self.tokens.doc(i), self.tokens.doc(j)
-        return len(a) > 0 and bool(np.array_equal(a, b))
+        return self._has_article(i) and self._has_article(j) and bool(np.array_equal(a, b))
+
+    def _has_article(self, i: int) -> bool:
+        """Whether document ``i`` has a token outside page chrome."""
+        return bool(((self.tokens.flags[self.tokens.bounds[i] : self.tokens.bounds[i + 1]] & CHROME) == 0).any())
 
     def scores(
         self, left: I64, right: I64, estimates: F64, aligned: Callable[[dict[str, float]], bool]

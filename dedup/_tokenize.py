@@ -463,9 +463,3 @@ def stopword_table(language: str = "en") -> tuple[np.uint32, U32]:
             table[slots] = stop
             return multiplier, table
     raise RuntimeError("no collision-free multiplier for the stop word table")
-
-
-def is_stopword(hashes: U32) -> Bools:
-    """True where a token hash is an English stop word (``_language.is_stopword`` follows each text's language)."""
-    multiplier, table = stopword_table()
-    return table[(hashes * multiplier) >> np.uint32(32 - STOP_SLOT_BITS)] == hashes

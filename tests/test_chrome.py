@@ -87,6 +87,21 @@ def test_a_mention_after_the_footer_is_chrome_but_a_mention_after_the_headline_i
     assert not any(chrome_words(f"Library to close\nSubscribers read it first.\n{PROSE}"))
 
 
+def test_a_mention_just_before_a_footer_that_ends_the_text_is_chrome_but_not_before_prose():
+    weak = "For more of her photographs, visit her page on Facebook."
+    flags = chrome_words(f"{PROSE}\n{weak}\nWrite to her at ann@example.com")
+    n = len(tokenize([PROSE]).hashes)
+    assert not any(flags[:n]) and all(flags[n:])
+    flags = chrome_words(f"{PROSE}\n{weak}\nWrite to her at ann@example.com\n{PROSE}")
+    assert not any(flags[n : n + len(tokenize([weak]).hashes)])
+
+
+def test_a_story_number_just_before_the_footer_stays_article_text():
+    flags = chrome_words(f"{PROSE} MENAFN0101202000630000ID109949458\nShare this article: Facebook Twitter Email")
+    n = len(tokenize([PROSE]).hashes)
+    assert not any(flags[: n + 1]) and all(flags[n + 1 :])
+
+
 def test_a_long_paragraph_is_prose_whatever_it_mentions():
     paragraph = " ".join([PROSE] * 3).replace(".", ",") + " Write to news@example.com."
     assert not any(chrome_words(paragraph))

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from dedup import ConfigError, Detector, DetectorConfig, IndexLoadError
+from dedup import ConfigError, Detector, DetectorConfig, IndexLoadError, MinHasher, Verdict
+from dedup._align import Sentences
 from dedup._chrome import tokenize_pages
 from dedup._cli import main
 from dedup._config import LANGUAGES
@@ -106,6 +107,35 @@ def test_german_function_words_alone_do_not_make_two_articles_alike():
     assert scores.rewrite < as_english.rewrite
 
 
+def test_german_sentences_sharing_only_function_words_are_no_reused_passage():
+    a = (
+        "Die Regierung hat am Montag in Berlin beschlossen, dass die Steuer für Diesel nicht mehr steigen wird. "
+        "Das sagte der Minister."
+    )
+    b = (
+        "Der Verein hat am Samstag in München gesagt, dass er für die neue Saison noch mehr Spieler haben wird. "
+        "Das sagte der Trainer."
+    )
+    assert Sentences([a, b]).align(0, 1, 0.3) == ()
+    assert Sentences([a, b], language="de").align(0, 1, 0.3) == ()
+    assert Sentences([a, b], language="en").align(0, 1, 0.3) != ()
+
+
+def test_minhasher_drops_the_stop_words_of_each_texts_language():
+    german = "Die Regierung hat am Montag in Berlin beschlossen, dass die Steuer für Diesel nicht mehr steigen wird."
+    english = "The government decided on Monday in Berlin that the tax on diesel will not rise any more."
+    assert len(MinHasher().shingle_hashes(german)) == len(MinHasher(language="de").shingle_hashes(german)) == 5
+    assert len(MinHasher(language="en").shingle_hashes(german)) == 13
+    both = MinHasher().signatures([german, english])
+    assert (both[0] == MinHasher(language="de").signature(german)).all()
+    assert (both[1] == MinHasher(language="en").signature(english)).all()
+
+
+def test_an_unknown_language_for_minhasher_is_refused_naming_it():
+    with pytest.raises(ConfigError, match=r"language must be 'auto' or one of .*got 'deutsch'"):
+        MinHasher(language="deutsch")
+
+
 def test_an_unknown_language_setting_is_refused_naming_it():
     with pytest.raises(ConfigError, match=r"language must be 'auto' or one of .*got 'german'"):
         DetectorConfig(language="german")
@@ -114,19 +144,36 @@ def test_an_unknown_language_setting_is_refused_naming_it():
 # -- page chrome in other languages -------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "Aby poprawić swoją witrynę, wyświetlamy reklamy.\nSzczegóły w polityce prywatności i plikach cookie.",
-        "Wir verwenden Cookies und zeigen mit Ihrer Zustimmung Werbung.\nDatenschutzerklärung | Impressum",
-        "Jeśli chcesz połączyć się z nami z adresu IP 207.241.233.112, zaznacz „Nie jestem robotem”.",
-        "我们注意到您正在屏蔽广告！关闭广告拦截器，继续支持新闻业。或者购买订阅以无限访问。",
-        "Abonnez-vous à notre newsletter. Tous droits réservés.",
-    ],
-)
+#: Pages without an article: an advertising and a cookie notice, a consent wall, a bot check,
+#: an ad-blocker wall and prompts, in five languages.
+CHROME_PAGES = [
+    "Aby poprawić swoją witrynę, wyświetlamy reklamy.\nSzczegóły w polityce prywatności i plikach cookie.",
+    "Wir verwenden Cookies und zeigen mit Ihrer Zustimmung Werbung.\nDatenschutzerklärung | Impressum",
+    "Jeśli chcesz połączyć się z nami z adresu IP 207.241.233.112, zaznacz „Nie jestem robotem”.",
+    "我们注意到您正在屏蔽广告！关闭广告拦截器，继续支持新闻业。或者购买订阅以无限访问。",
+    "Abonnez-vous à notre newsletter. Tous droits réservés.",
+]
+
+
+@pytest.mark.parametrize("page", CHROME_PAGES)
 def test_consent_walls_bot_checks_and_prompts_in_other_languages_are_chrome(page):
     tokens = tokenize_pages([page])
     assert ((tokens.flags & CHROME) > 0).all()
+
+
+@pytest.mark.parametrize("page", CHROME_PAGES)
+def test_a_page_that_is_only_chrome_is_not_an_article_even_when_copied(page):
+    det = Detector()
+    det.add("first", page)
+    assert det.query(page) == []
+    verdict, _ = det.compare(page, page.upper())
+    assert verdict is None
+
+
+def test_an_article_behind_a_consent_wall_is_still_an_exact_copy():
+    page = "Wir verwenden Cookies und zeigen mit Ihrer Zustimmung Werbung.\n" + TEXTS["de"]
+    verdict, _ = Detector().compare(page, page.upper())
+    assert verdict is Verdict.EXACT
 
 
 # -- a stored index keeps its language setting --------------------------------------------
