@@ -25,7 +25,7 @@ from scipy import sparse
 from ._arrays import doc_index
 from ._config import AUTO
 from ._language import code_of, is_stopword, languages_of, with_codes
-from ._passages import GAP, Cluster, reused, words_needed
+from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, words_needed
 from ._rarity import idf
 from ._tokenize import CHROME, SENTENCE_START, Tokens, tokenize
 from ._types import F64, I64, U8, U32
@@ -96,19 +96,27 @@ class Passage:
         }
 
 
-def sentence_spans(text: str) -> I64:
+def sentence_spans(text: str, join_wrapped: bool = False) -> I64:
     """``(start, end)`` character offsets of the sentences of ``text``, shape ``(n, 2)``.
 
-    Spans are trimmed of surrounding whitespace; blank stretches give no sentence.
+    Spans are trimmed of surrounding whitespace; blank stretches give no sentence. With
+    ``join_wrapped``, a line break followed by a lower-case letter (a line wrapped inside a
+    sentence) does not end one.
 
     Examples
     --------
     >>> text = "Mr. Hajiyev spoke. It was agreed.\\nMOSCOW (AP) - Forces left."
     >>> [text[a:b] for a, b in sentence_spans(text).tolist()]
     ['Mr. Hajiyev spoke.', 'It was agreed.', 'MOSCOW (AP) - Forces left.']
+    >>> len(sentence_spans("Forces left\\nthe region.")), len(sentence_spans("Forces left\\nthe region.", True))
+    (2, 1)
     """
     ends = [0]
     for m in _BREAK.finditer(text):
+        if join_wrapped and m.group(0) == "\n":
+            after = text[m.end() : m.end() + 64].lstrip(" \t")
+            if after[:1].islower():
+                continue
         following = m.group(1)
         if following is not None:
             previous = _word_before(text, m.start()).casefold()
@@ -205,10 +213,17 @@ class SentenceWords:
         return (2 * shared / total if total > 0 else 0.0), shared, int(both.sum())
 
     def passages(
-        self, i: int, j: int, minimum: float, gap: int, similar: tuple[I64, I64, F64, I64] | None = None
+        self,
+        i: int,
+        j: int,
+        minimum: float,
+        gap: int,
+        similar: tuple[I64, I64, F64, I64] | None = None,
+        rules: Rules = WHOLE_TEXT,
     ) -> list[Cluster]:
         """The reused passages of documents ``i`` and ``j``: seeds of similarity at least
-        ``minimum`` sharing two or more content words, extended across ``gap`` sentences.
+        ``minimum`` sharing two or more content words, extended across ``gap`` sentences
+        and filtered by ``rules``.
 
         ``similar`` is :meth:`similarity` of the two documents, where the caller has it."""
         rows, cols, similarity, words = similar or self.similarity(i, j)
@@ -223,7 +238,9 @@ class SentenceWords:
             lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))[::2],
             lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))[1],
             gap,
-            minimum_words=words_needed(shorter),
+            strong=rules.strong,
+            minimum_words=words_needed(shorter, rules.minimum_words),
+            slack=rules.slack,
         )
 
 
@@ -239,7 +256,9 @@ def token_sentences(tokens: Tokens) -> SentenceWords:
     return SentenceWords(tokens.hashes, tokens.flags, sentence.astype(np.int64), first)
 
 
-def strongest(words: SentenceWords, i: int, j: int, minimum: float, gap: int) -> tuple[float, int]:
+def strongest(
+    words: SentenceWords, i: int, j: int, minimum: float, gap: int, rules: Rules = WHOLE_TEXT
+) -> tuple[float, int]:
     """The similarity of the reused passage of documents ``i`` and ``j`` that shares the most
     content words, and how many it shares; ``(0.0, 0)`` when they share none.
 
@@ -252,7 +271,7 @@ def strongest(words: SentenceWords, i: int, j: int, minimum: float, gap: int) ->
     best = (0.0, 0)
     last_a = int(words.first[i + 1] - words.first[i]) - 1
     last_b = int(words.first[j + 1] - words.first[j]) - 1
-    for c in words.passages(i, j, minimum, gap):
+    for c in words.passages(i, j, minimum, gap, rules=rules):
         if (c.rows[1] == last_a and c.cols[1] == last_b) or (c.rows[0] == 0 and c.cols[0] == 0):
             continue
         if c.rows[0] == c.rows[1] or c.cols[0] == c.cols[1]:
@@ -274,6 +293,8 @@ class Sentences:
     language : str, default "auto"
         The texts' language (one of ``_config.LANGUAGES``), or ``"auto"`` to detect each
         text's language on the whole text; it chooses the stop words and word rarity.
+    rules : Rules
+        How seeds become passages (``_passages.WHOLE_TEXT``, or ``PARTIAL`` with ``partial_reuse``).
 
     Examples
     --------
@@ -282,10 +303,10 @@ class Sentences:
     [(0, 21)]
     """
 
-    def __init__(self, texts: Sequence[str], gap: int = GAP, language: str = AUTO) -> None:
+    def __init__(self, texts: Sequence[str], gap: int = GAP, language: str = AUTO, rules: Rules = WHOLE_TEXT) -> None:
         # The default gap is the detector's default ``passage_gap``.
-        self.gap = gap
-        self.spans = [sentence_spans(text)[:MAX_SENTENCES] for text in texts]
+        self.gap, self.rules = gap, rules
+        self.spans = [sentence_spans(text, rules.join_wrapped)[:MAX_SENTENCES] for text in texts]
         counts = np.array([len(s) for s in self.spans], dtype=np.int64)
         first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         pieces = [text[a:b] for text, spans in zip(texts, self.spans, strict=True) for a, b in spans.tolist()]
@@ -305,7 +326,7 @@ class Sentences:
         rows, cols, similarity, _ = similar
         of_cell = {(r, c): s for r, c, s in zip(rows.tolist(), cols.tolist(), similarity.tolist(), strict=True)}
         found = []
-        for c in self.words.passages(i, j, minimum, self.gap, similar):
+        for c in self.words.passages(i, j, minimum, self.gap, similar, self.rules):
             sentences = tuple(
                 Passage(spans_a[r][0], spans_a[r][1], spans_b[k][0], spans_b[k][1], of_cell[(r, k)])
                 for r, k in c.seeds.tolist()

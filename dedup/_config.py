@@ -142,7 +142,7 @@ class DetectorConfig:
     passage_similarity: float = 0.4
     passage_gap: int = 4
     partial_reuse: bool = False
-    partial_words: int = 13
+    partial_words: int = 8
     partial_similarity: float = 0.5
     source_margin: float = 0.1
     keep_text: bool = False

@@ -13,6 +13,7 @@ from ._align import Passage, Sentences
 from ._config import DetectorConfig
 from ._groups import Group, Link, star_groups
 from ._judge import Found
+from ._passages import rules_for
 from ._results import Pair
 from ._source import original_of, wire_dateline
 
@@ -28,7 +29,7 @@ def explain(
     involved = sorted({d for i, j, _, _ in found for d in (i, j)})
     known = {d: text for d in involved if (text := texts[d]) is not None}
     position = {d: k for k, d in enumerate(known)}
-    sentences = Sentences(list(known.values()), config.passage_gap, config.language)
+    sentences = Sentences(list(known.values()), config.passage_gap, config.language, rules_for(config.partial_reuse))
     datelines = {d: wire_dateline(text) for d, text in known.items()}
     pairs, links = [], []
     for i, j, verdict, scores in found:
@@ -55,5 +56,6 @@ def passages_of(text: str, others: Sequence[str | None], config: DetectorConfig)
     """The passages of ``text`` aligned with each of ``others`` (none where a text is not known)."""
     if not any(other is not None for other in others):
         return [()] * len(others)
-    sentences = Sentences([text, *(other or "" for other in others)], config.passage_gap, config.language)
+    texts = [text, *(other or "" for other in others)]
+    sentences = Sentences(texts, config.passage_gap, config.language, rules_for(config.partial_reuse))
     return [sentences.align(0, k, config.passage_similarity) for k in range(1, len(others) + 1)]

@@ -17,6 +17,7 @@ from ._align import strongest, token_sentences
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, fingerprint
 from ._minhash import MinHasher
+from ._passages import rules_for
 from ._rerank import Profiles, Scores
 from ._tokenize import Tokens
 from ._types import F64, I64, U32
@@ -43,7 +44,9 @@ def judge_profiled(
         if full or (verdict is None and config.partial_reuse):
             # Reused passages are looked for only where no verdict about whole texts fits.
             words = words or token_sentences(profiles.tokens)
-            similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap)
+            similarity, shared = strongest(
+                words, i, j, config.passage_similarity, config.passage_gap, rules_for(config.partial_reuse)
+            )
             s = dataclasses.replace(s, passage=similarity, passage_words=float(shared))
             verdict = decide(bool(same), s, config)
         judged.append((verdict, s))

@@ -12,7 +12,9 @@ found as the best PAN text-alignment systems find it (Sanchez-Perez et al. 2014)
   are dense with seeds (a summary, a condensed retelling) may bridge a longer gap in the
   other text, up to ``gap`` times the ratio of the two stretches' lengths;
 - **filtering** keeps the seeds of a cluster on its heaviest chain in order in both texts
-  (dropping stray seeds that the gap let in), drops stray matches (a single seed whose
+  (dropping stray seeds that the gap let in; with :data:`PARTIAL`'s rules, also the seeds
+  within ``slack`` sentences of that chain's span in both texts, since an obfuscated
+  passage may shuffle its sentences), drops stray matches (a single seed whose
   similarity is below ``strong``), passages whose two sides are not similar as wholes or
   share fewer than ``minimum_words`` content words (fewer in short texts), and of passages that overlap in
   either text keeps the heavier.
@@ -42,6 +44,44 @@ WHOLE = 0.3
 MIN_WORDS = 8
 #: The longest gap a dense stretch may bridge in the other text, in sentences.
 MAX_GAP = 24
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How seeds become passages.
+
+    Attributes
+    ----------
+    strong : float
+        A seed on its own is a passage only when its similarity reaches this.
+    minimum_words : int
+        A passage's two sides must share at least this many content words (fewer in short
+        texts, see :func:`words_needed`).
+    slack : int
+        Seeds within this many sentences of the span of a cluster's in-order chain, in both
+        texts, stay in the passage although out of order (0: only the chain).
+    join_wrapped : bool
+        A line break followed by a lower-case letter is a wrapped line, not the end of a
+        sentence (``_align.sentence_spans``).
+    """
+
+    strong: float = STRONG
+    minimum_words: int = MIN_WORDS
+    slack: int = 0
+    join_wrapped: bool = False
+
+
+#: The rules of passages between whole texts (copies, rewrites): sentences in order.
+WHOLE_TEXT = Rules()
+#: The rules with ``partial_reuse``, where a passage is short and may be obfuscated:
+#: sentences shuffled, words replaced, lines wrapped mid-sentence (PAN 2013's cases).
+#: Calibrated on PAN 2013 training pairs, see ``docs/quality.md``.
+PARTIAL = Rules(strong=0.45, minimum_words=5, slack=2, join_wrapped=True)
+
+
+def rules_for(partial_reuse: bool) -> Rules:
+    """:data:`PARTIAL` with the detector's ``partial_reuse``, :data:`WHOLE_TEXT` without."""
+    return PARTIAL if partial_reuse else WHOLE_TEXT
 
 
 @dataclass(frozen=True)
@@ -155,6 +195,7 @@ def reused(
     strong: float = STRONG,
     minimum_whole: float = WHOLE,
     minimum_words: int = MIN_WORDS,
+    slack: int = 0,
 ) -> list[Cluster]:
     """The reused passages of two texts from their seeds.
 
@@ -170,6 +211,8 @@ def reused(
     weight : callable
         ``weight(r0, r1, c0, c1)``, what a passage weighs when two overlap.
     gap, strong, minimum_whole, minimum_words : see the module's constants.
+    slack : int
+        See :class:`Rules`.
 
     Returns
     -------
@@ -180,7 +223,7 @@ def reused(
         return []
     similarity_of = {(int(r), int(c)): float(s) for (r, c), s in zip(seeds.tolist(), seed_similarity, strict=True)}
     groups = _extend(cluster_seeds(seeds, gap), gap)
-    groups = [chain(g, np.array([similarity_of[(int(r), int(c))] for r, c in g.tolist()])) for g in groups]
+    groups = [chain(g, np.array([similarity_of[(int(r), int(c))] for r, c in g.tolist()]), slack) for g in groups]
     found = []
     for group in groups:
         if len(group) == 1 and similarity_of[(int(group[0, 0]), int(group[0, 1]))] < strong:
@@ -203,8 +246,21 @@ def _meet(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return x[0] <= y[1] and y[0] <= x[1]
 
 
-def chain(seeds: I64, similarity: F64) -> I64:
-    """The seeds of a cluster on its heaviest chain increasing in both texts."""
+def chain(seeds: I64, similarity: F64, slack: int = 0) -> I64:
+    """The seeds of a cluster on its heaviest chain increasing in both texts, and with
+    ``slack``, those within ``slack`` sentences of the chain's span in both texts (repeated
+    until the span stops growing), in the order given.
+
+    Examples
+    --------
+    Three sentences of a passage retold in reverse order:
+
+    >>> seeds = np.array([[0, 2], [1, 1], [2, 0]])
+    >>> chain(seeds, np.array([0.5, 0.9, 0.5])).tolist()
+    [[1, 1]]
+    >>> chain(seeds, np.array([0.5, 0.9, 0.5]), slack=1).tolist()
+    [[0, 2], [1, 1], [2, 0]]
+    """
     if len(seeds) < 3:
         return seeds
     rows, r = np.unique(seeds[:, 0], return_inverse=True)
@@ -212,4 +268,13 @@ def chain(seeds: I64, similarity: F64) -> I64:
     gains = np.zeros((len(rows), len(cols)))
     gains[r, c] = similarity
     picked = monotone_alignment(gains, 1e-9)
-    return np.stack((rows[picked[:, 0]], cols[picked[:, 1]]), axis=1)
+    core = np.stack((rows[picked[:, 0]], cols[picked[:, 1]]), axis=1)
+    if not slack:
+        return core
+    low, high = core.min(axis=0), core.max(axis=0)
+    while True:
+        inside = ((seeds >= low - slack) & (seeds <= high + slack)).all(axis=1)
+        kept = seeds[inside]
+        if (kept.min(axis=0) == low).all() and (kept.max(axis=0) == high).all():
+            return kept
+        low, high = kept.min(axis=0), kept.max(axis=0)

@@ -7,7 +7,7 @@ import pytest
 
 from dedup import ConfigError, Detector, DetectorConfig, Verdict
 from dedup._align import sentence_spans
-from dedup._passages import cluster_seeds, reused
+from dedup._passages import PARTIAL, WHOLE_TEXT, cluster_seeds, reused, rules_for
 
 from .test_detector import ARTICLE, UNRELATED
 
@@ -85,3 +85,24 @@ def test_the_html_report_shows_a_partial_pair_with_its_passage_on_both_sides(see
     assert ".partial {" in page  # the verdict's badge has a colour
     assert page.count('<mark class="c0" data-passage="1"') == 2
     assert "aligned sentences" in page
+
+
+def test_with_partial_rules_a_passage_retold_in_shuffled_order_stays_whole():
+    seeds = np.array([[10, 3], [11, 5], [12, 4], [13, 2]])
+    similarity = np.array([0.7, 0.9, 0.6, 0.8])
+    whole, weight = (lambda *_: (0.8, 20)), (lambda *_: 1.0)
+    [in_order] = reused(seeds, similarity, whole, weight)
+    [shuffled] = reused(seeds, similarity, whole, weight, slack=PARTIAL.slack)
+    assert (in_order.rows, in_order.cols) != ((10, 13), (2, 5))
+    assert (shuffled.rows, shuffled.cols) == ((10, 13), (2, 5))
+
+
+def test_with_partial_reuse_a_line_wrapped_inside_a_sentence_does_not_end_it():
+    text = "The river burst its banks on Monday and\nflooded the old town. Shops closed.\nThe mayor spoke."
+    assert len(sentence_spans(text)) == 4
+    assert [text[a:b] for a, b in sentence_spans(text, PARTIAL.join_wrapped).tolist()] == [
+        "The river burst its banks on Monday and\nflooded the old town.",
+        "Shops closed.",
+        "The mayor spoke.",
+    ]
+    assert not WHOLE_TEXT.join_wrapped and rules_for(True) is PARTIAL and rules_for(False) is WHOLE_TEXT
