@@ -154,12 +154,17 @@ class SentenceWords:
         content = ~is_stopword(hashes, flags) & ((flags & CHROME) == 0)
         sentence, hashes = sentence[content], hashes[content]
         vocabulary, column = np.unique(hashes, return_inverse=True)
-        rarity = np.zeros(len(vocabulary))
-        rarity[column] = idf(hashes, flags[content])
+        column = column.ravel()
+        # A word weighs its rarity in its own text's language, however often it occurs: one
+        # entry per (sentence, word), so that a text's weights never depend on its batch.
+        once = np.lexsort((column, sentence))
+        new = np.ones(len(once), dtype=bool)
+        new[1:] = (np.diff(sentence[once]) != 0) | (np.diff(column[once]) != 0)
+        once = once[new]
+        rarity = idf(hashes, flags[content])[once]
         n = int(first[-1])
-        matrix = sparse.csr_matrix((np.ones(len(hashes)), (sentence, column.ravel())), shape=(n, len(vocabulary)))
-        matrix.sum_duplicates()
-        matrix.data = rarity[matrix.indices]  # a word weighs its rarity, however often it occurs
+        matrix = sparse.csr_matrix((rarity, (sentence[once], column[once])), shape=(n, len(vocabulary)))
+        matrix.sum_duplicates()  # none left: sorts the indices as before
         # Each sentence's distinct words and their weights, as flat arrays (one row per word).
         self.word, self.weight = matrix.indices, matrix.data
         self.sentence_of = doc_index(matrix.indptr)

@@ -33,7 +33,7 @@ from typing import overload
 
 import numpy as np
 
-from ._arrays import doc_index
+from ._arrays import doc_index, member
 from ._batching import map_batches
 from ._hashing import fmix64, odd_constants
 from ._tokenize import Tokens, tokenize_lines
@@ -75,7 +75,7 @@ def _keyed_lines(tokens: Tokens, line: I64) -> tuple[I64, I64, U64, I64]:
 
 def _member(values: U64, keys: Iterable[int] | U64) -> np.ndarray:
     """Whether each of ``values`` is one of ``keys``."""
-    return np.isin(values, np.fromiter(keys, dtype=np.uint64))
+    return member(values, np.fromiter(keys, dtype=np.uint64))
 
 
 class Lines:
@@ -130,7 +130,9 @@ class Lines:
         """The ``keys`` at least half of whose documents are in a pair of ``linked`` documents with another."""
         linked = list(linked)
         involved = {d for pair in linked for d in pair}
-        held = np.flatnonzero(_member(self._holder_key, keys) & np.isin(self._holder, list(involved)))
+        is_involved = np.zeros(len(self.texts), dtype=bool)
+        is_involved[list(involved)] = True
+        held = np.flatnonzero(_member(self._holder_key, keys) & is_involved[self._holder])
         keys_of: dict[int, set[int]] = {d: set() for d in involved}
         for key, doc in zip(self._holder_key[held].tolist(), self._holder[held].tolist(), strict=True):
             keys_of[doc].add(key)

@@ -17,6 +17,10 @@ from ._passages import rules_for
 from ._results import Pair
 from ._source import original_of, wire_dateline
 
+#: Pairs whose texts are split into sentences together: a pair's passages depend on its two
+#: texts only, and a chunk bounds the memory of a scan with many pairs.
+PAIRS_PER_CHUNK = 2_000
+
 
 def explain(
     ids: Sequence[str],
@@ -26,29 +30,32 @@ def explain(
     config: DetectorConfig,
 ) -> tuple[tuple[Pair, ...], tuple[Group, ...]]:
     """The pairs ``found`` among documents ``ids`` with their passages and originals, and the story groups."""
-    involved = sorted({d for i, j, _, _ in found for d in (i, j)})
-    known = {d: text for d in involved if (text := texts[d]) is not None}
-    position = {d: k for k, d in enumerate(known)}
-    sentences = Sentences(list(known.values()), config.passage_gap, config.language, rules_for(config.partial_reuse))
-    datelines = {d: wire_dateline(text) for d, text in known.items()}
     pairs, links = [], []
-    for i, j, verdict, scores in found:
-        passages: tuple[Passage, ...] = ()
-        lines: tuple[str | None, str | None] = (None, None)
-        shares = (0.0, 0.0)
-        if i in position and j in position:
-            passages = sentences.align(position[i], position[j], config.passage_similarity)
-            lines = (datelines[i], datelines[j])
-            shares = (
-                sentences.aligned_share(position[i], [s.a_start for p in passages for s in p.sentences]),
-                sentences.aligned_share(position[j], [s.b_start for p in passages for s in p.sentences]),
+    for chunk in range(0, len(found), PAIRS_PER_CHUNK):
+        part = found[chunk : chunk + PAIRS_PER_CHUNK]
+        involved = sorted({d for i, j, _, _ in part for d in (i, j)})
+        known = {d: text for d in involved if (text := texts[d]) is not None}
+        position = {d: k for k, d in enumerate(known)}
+        rules = rules_for(config.partial_reuse)
+        sentences = Sentences(list(known.values()), config.passage_gap, config.language, rules)
+        datelines = {d: wire_dateline(text) for d, text in known.items()}
+        for i, j, verdict, scores in part:
+            passages: tuple[Passage, ...] = ()
+            lines: tuple[str | None, str | None] = (None, None)
+            shares = (0.0, 0.0)
+            if i in position and j in position:
+                passages = sentences.align(position[i], position[j], config.passage_similarity)
+                lines = (datelines[i], datelines[j])
+                shares = (
+                    sentences.aligned_share(position[i], [s.a_start for p in passages for s in p.sentences]),
+                    sentences.aligned_share(position[j], [s.b_start for p in passages for s in p.sentences]),
+                )
+            which, evidence = original_of((times[i], times[j]), lines, shares, config.source_margin)
+            original = None if which is None else (i, j)[which]
+            pairs.append(
+                Pair(ids[i], ids[j], verdict, scores, passages, None if original is None else ids[original], evidence)
             )
-        which, evidence = original_of((times[i], times[j]), lines, shares, config.source_margin)
-        original = None if which is None else (i, j)[which]
-        pairs.append(
-            Pair(ids[i], ids[j], verdict, scores, passages, None if original is None else ids[original], evidence)
-        )
-        links.append(Link(i, j, original, evidence, scores.rewrite))
+            links.append(Link(i, j, original, evidence, scores.rewrite))
     return tuple(pairs), star_groups(ids, links)
 
 

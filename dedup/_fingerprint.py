@@ -25,7 +25,7 @@ from ._config import DetectorConfig
 from ._lsh import band_keys
 from ._minhash import MinHasher
 from ._tokenize import Tokens
-from ._types import I64, U8, U32, U64, Bools
+from ._types import I64, U8, U32, U64
 
 
 @dataclass(frozen=True)
@@ -61,27 +61,6 @@ class Fingerprints:
             np.concatenate([p.signatures for p in parts]),
             np.concatenate([p.sizes for p in parts]),
         )
-
-    def replace(self, rows: I64, other: Fingerprints) -> Fingerprints:
-        """These fingerprints with texts ``rows`` (sorted) replaced by the texts of ``other``, in order.
-
-        The unchanged texts between two replaced ones are copied as one slice each.
-        """
-        if len(rows) == 0:
-            return self
-        ends = np.append(rows, len(self))
-        starts = np.concatenate(([0], rows + 1))
-        kept = [self.subset_range(lo, hi) for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True)]
-        new = [other.subset_range(k, k + 1) for k in range(len(rows))]
-        return Fingerprints.join([part for pair in zip(kept[:-1], new, strict=True) for part in pair] + [kept[-1]])
-
-    def subset_range(self, lo: int, hi: int) -> Fingerprints:
-        """The fingerprints of texts ``lo`` to ``hi - 1``, sliced without copying."""
-        start, end = self.tokens.bounds[lo], self.tokens.bounds[hi]
-        tokens = Tokens(
-            self.tokens.hashes[start:end], self.tokens.bounds[lo : hi + 1] - start, self.tokens.flags[start:end]
-        )
-        return Fingerprints(tokens, self.signatures[lo:hi], self.sizes[lo:hi])
 
 
 @dataclass(frozen=True)
@@ -164,14 +143,6 @@ def tokens_of(texts: Sequence[str], config: DetectorConfig) -> Tokens:
     """The tokens of texts, page chrome flagged, as :func:`fingerprint` gives them."""
     parts = map_batches(functools.partial(tokenize_pages, language=config.language), texts)
     return Tokens.join(parts) if parts else tokenize_pages([], config.language)
-
-
-def refingerprint(before: Fingerprints, texts: Sequence[str], changed: Bools, config: DetectorConfig) -> Fingerprints:
-    """``before`` with the texts where ``changed`` fingerprinted again from ``texts``."""
-    redo = np.flatnonzero(changed)
-    if len(redo) == 0:
-        return before
-    return before.replace(redo, fingerprint([texts[k] for k in redo.tolist()], config))
 
 
 #: Content words per window of the passage channel, and windows start every half window.

@@ -13,7 +13,7 @@ memory.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
@@ -73,27 +73,11 @@ def bucket_pairs(column: U64, among: Bools | None) -> Iterator[tuple[I64, I64]]:
         yield np.minimum(a, b), np.maximum(a, b)
 
 
-def pairs_sharing_keys(
-    keys: U64, keep: Callable[[I64, I64], tuple[I64, I64]] | None = None, among: Bools | None = None
-) -> I64:
-    """All pairs ``(i, j)``, ``i < j``, of rows of ``keys`` that share at least one key.
-
-    ``keep(i, j)``, if given, filters the pairs of each band as they are generated and
-    returns the ``(i, j)`` it keeps, which bounds the memory a low-threshold banding needs.
-    ``among``, if given, limits the pairs to those with a row where it is true, at a cost
-    that grows with the buckets of those rows rather than with all collisions.
-    Returns an array of shape ``(n_pairs, 2)`` sorted by ``i`` then ``j``.
-    """
+def pairs_sharing_keys(keys: U64) -> I64:
+    """All pairs ``(i, j)``, ``i < j``, of rows of ``keys`` that share at least one key,
+    shape ``(n_pairs, 2)``, sorted by ``i`` then ``j``."""
     n, bands = keys.shape
-    codes = []
-    for band in range(bands):
-        for a, b in bucket_pairs(keys[:, band], among):
-            if among is not None:
-                wanted = among[a] | among[b]
-                a, b = a[wanted], b[wanted]
-            if keep is not None:
-                a, b = keep(a, b)
-            codes.append(distinct(a * n + b))
+    codes = [distinct(a * n + b) for band in range(bands) for a, b in bucket_pairs(keys[:, band], None)]
     found = distinct(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
     return np.stack((found // n, found % n), axis=1)
 

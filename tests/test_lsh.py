@@ -3,7 +3,7 @@ import pytest
 from datasketch import MinHashLSH
 
 from dedup import MinHasher, _lsh
-from dedup._lsh import LSHIndex, band_keys, pairs_sharing_keys
+from dedup._lsh import LSHIndex, band_keys, bucket_pairs, pairs_sharing_keys
 
 
 def brute_force_pairs(keys):
@@ -68,20 +68,26 @@ def test_pair_generation_in_small_chunks_gives_the_same_pairs(monkeypatch):
     np.testing.assert_array_equal(pairs_sharing_keys(keys), expected)
 
 
-def test_keep_filters_pairs_as_they_are_generated():
-    rng = np.random.default_rng(3)
-    keys = band_keys(rng.integers(0, 3, (100, 4)).astype(np.uint32), 2, 2)
-    kept = pairs_sharing_keys(keys, keep=lambda a, b: (a[(a + b) % 2 == 0], b[(a + b) % 2 == 0]))
-    assert set(map(tuple, kept.tolist())) == {p for p in brute_force_pairs(keys) if sum(p) % 2 == 0}
-
-
-def test_pairs_among_some_rows_are_the_pairs_that_involve_them():
+def test_buckets_among_some_rows_give_every_pair_that_involves_them():
     rng = np.random.default_rng(4)
     keys = band_keys(rng.integers(0, 5, (150, 6)).astype(np.uint32), 3, 2)
     for share in (0.0, 0.05, 0.5, 1.0):
         among = rng.random(150) < share
-        found = pairs_sharing_keys(keys, among=among)
-        assert set(map(tuple, found.tolist())) == {(i, j) for i, j in brute_force_pairs(keys) if among[i] or among[j]}
+        found = {
+            (a, b)
+            for band in range(3)
+            for left, right in bucket_pairs(keys[:, band], among)
+            for a, b in zip(left.tolist(), right.tolist(), strict=True)
+            if among[a] or among[b]
+        }
+        assert found == {(i, j) for i, j in brute_force_pairs(keys) if among[i] or among[j]}
+
+
+def test_band_keys_of_one_band_are_that_column_of_all_band_keys():
+    signatures = np.random.default_rng(6).integers(0, 2**32, (40, 12)).astype(np.uint32)
+    every = band_keys(signatures, 6, 2)
+    for band in range(6):
+        np.testing.assert_array_equal(band_keys(signatures[:, 2 * band :], 1, 2, first=band)[:, 0], every[:, band])
 
 
 def test_band_keys_do_not_depend_on_the_block_size(monkeypatch):
