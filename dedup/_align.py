@@ -161,7 +161,7 @@ class SentenceWords:
         new = np.ones(len(once), dtype=bool)
         new[1:] = (np.diff(sentence[once]) != 0) | (np.diff(column[once]) != 0)
         once = once[new]
-        rarity = idf(hashes, flags[content])[once]
+        rarity = idf(hashes, flags[content])[once].astype(np.float64)
         n = int(first[-1])
         matrix = sparse.csr_matrix((rarity, (sentence[once], column[once])), shape=(n, len(vocabulary)))
         matrix.sum_duplicates()  # none left: sorts the indices as before
@@ -188,7 +188,8 @@ class SentenceWords:
         rows_b = int(self.first[j + 1] - self.first[j])
         cells = np.repeat(self.sentence_of[a_lo:a_hi] - self.first[i], counts) * rows_b
         cells += self.sentence_of[b_lo:b_hi][order][match] - self.first[j]
-        weights = np.repeat(self.weight[a_lo:a_hi], counts)
+        # A word shared by texts of two languages weighs the mean of its two rarities.
+        weights = (np.repeat(self.weight[a_lo:a_hi], counts) + self.weight[b_lo:b_hi][order][match]) / 2
         unique, inverse = np.unique(cells, return_inverse=True)
         shared = np.bincount(inverse, weights=weights, minlength=len(unique)).astype(np.float64)
         words = np.bincount(inverse, minlength=len(unique)).astype(np.int64)
@@ -213,7 +214,7 @@ class SentenceWords:
         a_words, a_weights = self._words(i, *rows)
         b_words, b_weights = self._words(j, *cols)
         both = np.isin(a_words, b_words, assume_unique=True)
-        shared = float(a_weights[both].sum())
+        shared = float(a_weights[both].sum() + b_weights[np.isin(b_words, a_words, assume_unique=True)].sum()) / 2
         total = float(a_weights.sum() + b_weights.sum())
         return (2 * shared / total if total > 0 else 0.0), shared, int(both.sum())
 
