@@ -10,10 +10,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from ._align import strongest, token_sentences
+from ._batching import WORKERS
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, fingerprint
 from ._minhash import MinHasher
@@ -61,19 +63,22 @@ def judge(pairs: I64, prints: Fingerprints, config: DetectorConfig) -> list[Foun
 def judge_with(pairs: I64, signatures: U32, tokens_of: Callable[[I64], Tokens], config: DetectorConfig) -> list[Found]:
     """The pairs (rows of ``pairs``) with a verdict, in the order given, from the texts'
     signatures and ``tokens_of(docs)``, the tokens of texts ``docs`` (sorted), asked for a
-    chunk of pairs at a time."""
-    found: list[Found] = []
-    for chunk in range(0, len(pairs), PAIRS_PER_RERANK):
+    chunk of pairs at a time; chunks are judged on :data:`WORKERS` threads."""
+
+    def judge_chunk(chunk: int) -> list[Found]:
         part = pairs[chunk : chunk + PAIRS_PER_RERANK]
         docs, local = np.unique(part, return_inverse=True)
         local = local.reshape(part.shape)
         estimates = MinHasher.jaccard_many(signatures, part[:, 0], part[:, 1])
         profiles = Profiles(tokens_of(docs), config)
         judged = judge_profiled(profiles, local[:, 0], local[:, 1], estimates, config)
-        for (i, j), (verdict, scores) in zip(part.tolist(), judged, strict=True):
-            if verdict is not None:
-                found.append((i, j, verdict, scores))
-    return found
+        return [(i, j, v, s) for (i, j), (v, s) in zip(part.tolist(), judged, strict=True) if v is not None]
+
+    chunks = range(0, len(pairs), PAIRS_PER_RERANK)
+    if len(chunks) < 2 or WORKERS < 2:
+        return [f for chunk in chunks for f in judge_chunk(chunk)]
+    with ThreadPoolExecutor(WORKERS) as pool:  # the profiles and alignments release the GIL in part
+        return [f for found in pool.map(judge_chunk, chunks) for f in found]
 
 
 def judge_texts(text_a: str, text_b: str, config: DetectorConfig) -> tuple[Verdict | None, Scores]:
