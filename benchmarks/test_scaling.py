@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .corpus import news_corpus
@@ -50,3 +51,19 @@ def test_watchdog_stops_a_scan_past_its_time(tmp_path: Path) -> None:
     write_jsonl(corpus, 300, seed=2)
     run = scan_cli(corpus, tmp_path / "pairs.jsonl", max_rss_mb=16 * 1024, max_seconds=0.0)
     assert run.stopped is not None and "--max-minutes" in run.stopped
+
+
+def test_stages_are_timed_in_order_and_put_back(tmp_path: Path, capsys) -> None:
+    from dedup import _scan
+
+    from .stages import main as stages
+
+    corpus = tmp_path / "news.jsonl"
+    write_jsonl(corpus, 300, seed=2)
+    sketch = _scan.sketch
+    assert stages(str(corpus)) == 0
+    events = [re.match(r"\s*[\d.]+ s  (.+?)\s+RSS", line).group(1) for line in capsys.readouterr().err.splitlines()]
+    starts = [event[2:] for event in events if event.startswith("> ")]
+    assert events[0] == "reading" and events[-1] == "done"
+    assert starts == ["Lines", "sketch", "candidates", "judge_pairs", "explain"]
+    assert _scan.sketch is sketch
