@@ -63,12 +63,13 @@ def _band_candidates(band: int, sketches: Sketches, config: DetectorConfig, amon
     n, rows = len(sketches.sizes), config.rows
     live = np.flatnonzero(sketches.sizes > 0)
     column = band_keys(sketches.signatures[live, band * rows : (band + 1) * rows], 1, rows, first=band)[:, 0]
-    if len(live) < _kernels.MIN_PAIRS or not _kernels.available():
+    if len(live) < _kernels.MIN_PAIRS or not _kernels.available():  # too few rows to load numba for
         codes = [np.zeros(0, dtype=np.int64)]
         for a, b in bucket_pairs(column, None if among is None else among[live]):
             a, b = live[a], live[b]
             if among is not None:
-                a, b = a[among[a] | among[b]], b[among[a] | among[b]]
+                wanted = among[a] | among[b]
+                a, b = a[wanted], b[wanted]
             kept = overlapping(np.stack((a, b), axis=1), sketches, sketches, config)
             codes.append(kept[:, 0] * n + kept[:, 1])
         return distinct(np.concatenate(codes))

@@ -31,12 +31,12 @@ def explain(
 ) -> tuple[tuple[Pair, ...], tuple[Group, ...]]:
     """The pairs ``found`` among documents ``ids`` with their passages and originals, and the story groups."""
     pairs, links = [], []
+    rules = rules_for(config.partial_reuse)
     for chunk in range(0, len(found), PAIRS_PER_CHUNK):
         part = found[chunk : chunk + PAIRS_PER_CHUNK]
         involved = sorted({d for i, j, _, _ in part for d in (i, j)})
         known = {d: text for d in involved if (text := texts[d]) is not None}
         position = {d: k for k, d in enumerate(known)}
-        rules = rules_for(config.partial_reuse)
         sentences = Sentences(list(known.values()), config.passage_gap, config.language, rules)
         datelines = {d: wire_dateline(text) for d, text in known.items()}
         for i, j, verdict, scores in part:

@@ -2,12 +2,14 @@
 
 ::
 
-    texts --strip chrome--> texts compared --fingerprint--> --candidates--> --judge--> pairs
-           _boilerplate                      _fingerprint    _candidates    _judge
+    texts --strip chrome--> texts compared --sketch--> --candidates--> --judge--> pairs
+           _boilerplate                      _fingerprint  _candidates    _judge
 
 An engine maps the texts of a batch to their pairs with a verdict; the local engine runs
 the stages in this process, the Dask engine (``_dask``) on a cluster. Chrome that copies
-of one text share is put back, and the documents it changed are compared again.
+of one text share is put back, and the documents it changed are compared again. The local
+engine holds only each text's signature for the whole batch: the texts themselves may be
+on disk (``_texts``), and those of candidate pairs are tokenised again to be judged.
 """
 
 from __future__ import annotations
