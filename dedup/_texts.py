@@ -65,7 +65,11 @@ class Texts(Sequence[str]):
 
     def _spill(self) -> None:
         # Unnamed where the system allows (Linux): gone with the process, however it ends.
-        self._file = tempfile.TemporaryFile(prefix="dedup-texts-")  # noqa: SIM115 (lives as long as the texts)
+        try:
+            self._file = tempfile.TemporaryFile(prefix="dedup-texts-")  # noqa: SIM115 (lives as long as the texts)
+        except OSError as err:
+            hint = "set TMPDIR to a writable folder"
+            raise OSError(f"cannot keep the texts in a temporary file ({err}); {hint}") from err
         weakref.finalize(self, self._file.close)
         held, self._held = self._held, []
         for text in held:

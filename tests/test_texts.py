@@ -44,3 +44,11 @@ def test_a_batch_refuses_a_repeated_id_and_reads_texts_by_id():
     with pytest.raises(Exception, match="document id 'a' occurs more than once"):
         batch.add(("a", "Snow fell."))
     assert dict(batch.by_id()) == {"a": "Rain fell."}
+
+
+def test_texts_that_cannot_spill_say_where_to_point_tmpdir(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
+    with pytest.raises(OSError, match="set TMPDIR to a writable folder"):
+        Texts(TEXTS, spill_after=0)
