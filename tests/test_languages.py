@@ -259,6 +259,17 @@ def test_japanese_and_korean_function_words_weigh_less_than_as_english(language)
     assert scores.rewrite < as_english.rewrite
 
 
+def test_the_command_line_takes_japanese_and_korean(tmp_path, capsys):
+    pairs = tmp_path / "pairs.jsonl"
+    rows = [{"a": a, "b": a[: len(a) // 2], "label": "near_duplicate"} for a in (JA_RAIL, KO_STRIKE)]
+    rows += [{"a": a, "b": b, "label": "none"} for a, b in ((JA_RAIL, JA_SLEEP), (KO_STRIKE, KO_FROG))]
+    pairs.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    for language in ("ja", "ko"):
+        assert main(["eval", "pairs", str(pairs), "--format", "json", "--language", language]) == 0
+        derived = json.loads(capsys.readouterr().out)["derived"]
+        assert (derived["tp"], derived["fp"]) == (2, 0), language
+
+
 # -- page chrome in other languages -------------------------------------------------------
 
 
