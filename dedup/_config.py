@@ -14,7 +14,7 @@ SCHEMES = ("affine32",)
 
 #: Languages with their own stop words and word rarity (ISO 639-1 codes); English first,
 #: the default. Their order is stored in token flags: append, never reorder.
-LANGUAGES = ("en", "ar", "de", "es", "fr", "it", "pl", "ru", "tr", "zh")
+LANGUAGES = ("en", "ar", "de", "es", "fr", "it", "pl", "ru", "tr", "zh", "ja", "ko")
 #: The ``language`` setting that detects each text's language.
 AUTO = "auto"
 

@@ -15,6 +15,14 @@ stop words, and at most a third of a text in the other languages' (measured on t
 texts), so a text with :data:`ENGLISH_SHARE` of them is English without looking further:
 an English batch costs one look-up per token looked at.
 
+Chinese, Japanese and Korean are tokenised in character bigrams (see ``_tokenize``), and
+so are their stop words: a Japanese text is told by its Kana bigrams ("して", "いる",
+"から"), which no other language's stop words contain, a Korean one by its Hangul bigrams
+("에서", "습니", "니다"); the Han words the Japanese list shares with the Chinese one (numbers,
+"人", "中国") count for both, and Chinese, the earlier of the two, wins a tie: Chinese
+function words are far more common in a Chinese text than Japanese Han words, and every
+Chinese text of the SemEval data is still Chinese.
+
 The language is kept in the high bits of every token's flags (see
 :data:`~dedup._tokenize.LANGUAGE_SHIFT`), so it travels with the tokens into every store
 and stage; tokens without those bits are English, as were all tokens before.

@@ -33,8 +33,9 @@ from ._types import F32, U8, U32
 DOC_WORDS = 500  # words in a typical news article
 UNKNOWN_FREQUENCY = 1e-8  # wordfreq's floor (Zipf 1)
 NUMBER_FREQUENCY = 1e-5  # Zipf 4: a specific number is about as common as "peacekeeping"
-#: Languages written without spaces, whose words are tokenised in character bigrams.
-_BIGRAM_LANGUAGES = frozenset({"zh"})
+#: Languages whose words are tokenised in character bigrams (Han, Kana, Hangul; Korean puts
+#: spaces between words, but a word and its particles are one run of Hangul).
+_BIGRAM_LANGUAGES = frozenset({"zh", "ja", "ko"})
 
 
 def frequency_to_idf(frequency: npt.ArrayLike) -> npt.NDArray[np.float64]:

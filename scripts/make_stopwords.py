@@ -16,7 +16,7 @@ ZIPF_MIN = 5.0
 
 language = sys.argv[1] if len(sys.argv) > 1 else "en"
 # Zipf frequency as wordfreq rounds it, from the frequency list itself: wordfreq's own
-# look-up tokenises the word first, which for Chinese needs a segmenter.
+# look-up tokenises the word first, which for Chinese and Japanese needs a segmenter.
 frequencies = wordfreq.get_frequency_dict(language)
 # The list writes every digit as 0 and gives such patterns the frequency of all their numbers.
 words = {
@@ -24,7 +24,8 @@ words = {
     if round(math.log10(f) + 9, 2) >= ZIPF_MIN and (len(w) == 1 or not any(c.isdigit() for c in w))
 }  # fmt: skip
 NAMES = {"en": "English", "ar": "Arabic", "de": "German", "es": "Spanish", "fr": "French", "it": "Italian",
-         "pl": "Polish", "ru": "Russian", "tr": "Turkish", "zh": "Chinese"}  # fmt: skip
+         "pl": "Polish", "ru": "Russian", "tr": "Turkish", "zh": "Chinese",
+         "ja": "Japanese", "ko": "Korean"}  # fmt: skip
 print(f"# {NAMES.get(language, language)} words with a Zipf frequency >= {ZIPF_MIN} in wordfreq {version('wordfreq')}.")
 print("# Regenerate with scripts/make_stopwords.py.")
 print("\n".join(sorted(words)))
