@@ -31,7 +31,7 @@ import numpy as np
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, IndexLoadError
 from ._persist import SIGNATURE_SETTINGS, check_header, header, settle_config
-from ._store import Documents, Gate
+from ._store import Documents, Gate, Windows
 from ._types import I64, U8, U32, U64
 
 if TYPE_CHECKING:
@@ -111,9 +111,12 @@ class RedisStore:
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self._client.zscore(self._ids, _encode(doc_id)) is not None
 
-    def put(self, documents: Documents, keys: U64) -> None:
+    def put(self, documents: Documents, keys: U64, windows: Windows | None = None) -> None:
         """Store a batch in one transaction (watching its documents, so that a concurrent
-        change of one of them makes it start again)."""
+        change of one of them makes it start again).
+
+        Window keys are not kept (see :meth:`candidates`).
+        """
         ids = [_encode(doc_id) for doc_id in documents.ids]
         if not ids:
             return
@@ -189,7 +192,9 @@ class RedisStore:
                 pass
         return sorted(expired)
 
-    def candidates(self, keys: U64, gate: Gate) -> tuple[I64, Documents]:
+    def candidates(self, keys: U64, gate: Gate, windows: Windows | None = None) -> tuple[I64, Documents]:
+        """Whole-text candidates only: this store keeps no window keys, so ``windows`` is
+        ignored and a pair sharing only a passage is not proposed."""
         pipe = self._client.pipeline(transaction=False)
         for row in keys:
             pipe.sunion(self._band_keys(row.astype("<u8").tobytes()))
