@@ -25,7 +25,7 @@ from ._candidates import gate_for, keys_of
 from ._config import DetectorConfig
 from ._exceptions import ConfigError
 from ._explain import explain
-from ._fingerprint import Fingerprints, fingerprint, minhasher
+from ._fingerprint import Fingerprints, fingerprint, minhasher, window_keys
 from ._ingest import Indexed, matches, outside, pairs_with_index, report, seen_when_added, to_store
 from ._judge import judge_texts
 from ._memory import MemoryStore
@@ -33,11 +33,16 @@ from ._minhash import MinHasher
 from ._rerank import Scores
 from ._results import Match, ScanResult
 from ._scan import check_id, documents, scan_batch
-from ._store import Store
+from ._store import Store, Windows
 from ._timestamps import check_optional_time, check_time
 from ._verdict import Verdict
 
 Docs = Iterable[tuple[str, str] | tuple[str, str, float | None]]
+
+
+def _windows(prints: Fingerprints, config: DetectorConfig) -> Windows | None:
+    """The window keys of the passage channel with ``partial_reuse``, else ``None``."""
+    return window_keys(prints.tokens, config) if config.partial_reuse else None
 
 
 def _check_text(text: object) -> str:
@@ -95,10 +100,12 @@ class Detector:
         """The matches of each of ``texts`` among the indexed documents, as :meth:`query` gives them."""
         check_texts(texts)
         texts = [_check_text(text) for text in texts]
-        prints = fingerprint(texts, self.config)
+        c = self.config
+        prints = fingerprint(texts, c)
+        windows = _windows(prints, c)
         with self._lock:
-            found = self._store.candidates(keys_of(prints, self.config), gate_for(prints, self.config))
-        return matches(pairs_with_index(prints, found, self.config), texts, self.config)
+            found = self._store.candidates(keys_of(prints, c), gate_for(prints, c), windows)
+        return matches(pairs_with_index(prints, found, c), texts, c)
 
     def add(self, doc_id: str, text: str, timestamp: float | None = None) -> list[Match]:
         """Index ``text`` as ``doc_id`` and return its matches among the other indexed documents.
@@ -144,13 +151,13 @@ class Detector:
         them, with the index and within the batch, in one look-up."""
         c = self.config
         prints = fingerprint(texts, c)
-        keys = keys_of(prints, c)
+        keys, windows = keys_of(prints, c), _windows(prints, c)
         newest = max((t for t in times if t is not None), default=None)
         # Stored before it is looked up, so that two copies added at once by two threads or
         # processes find each other at least once.
         with self._lock:
-            self._store.put(to_store(ids, texts, times, prints, c), keys)
-            found = self._store.candidates(keys, gate_for(prints, c))
+            self._store.put(to_store(ids, texts, times, prints, c), keys, windows)
+            found = self._store.candidates(keys, gate_for(prints, c), windows)
             if c.max_age is not None and newest is not None:
                 self._store.expire(newest - c.max_age)
         return pairs_with_index(prints, seen_when_added(found, ids, times, c.max_age), c)
@@ -219,7 +226,7 @@ class Detector:
         # as given, as by query: a file that was added is an exact copy of itself.
         prints = fingerprint(given, c)
         with self._lock:
-            found = self._store.candidates(keys_of(prints, c), gate_for(prints, c))
+            found = self._store.candidates(keys_of(prints, c), gate_for(prints, c), _windows(prints, c))
         indexed = pairs_with_index(prints, outside(found, ids), c)
         return report(ids, stripped.texts, times, stripped.found, indexed, c, stripped.boilerplate)
 
@@ -272,7 +279,9 @@ class Detector:
         det = cls(persist.settle_config(stored, config, settings, persist.SIGNATURE_SETTINGS, where))
         if not det.config.keep_text:
             loaded = replace(loaded, texts=(None,) * len(loaded))
-        det._store.put(loaded, keys_of(Fingerprints(loaded.tokens, loaded.signatures, loaded.sizes), det.config))
+        # Window keys are not saved: with ``partial_reuse`` they are made again from the tokens.
+        prints = Fingerprints(loaded.tokens, loaded.signatures, loaded.sizes)
+        det._store.put(loaded, keys_of(prints, det.config), _windows(prints, det.config))
         return det
 
     @classmethod

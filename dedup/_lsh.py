@@ -108,11 +108,7 @@ class LSHIndex:
         self.rows = rows
         self._live = np.zeros(0, dtype=bool)
         self._size = 0
-        # Sorted ``(keys, slots)`` arrays, slots as int32 (4 bytes a key): the main array,
-        # the tail, and a run per recent insert.
-        self._main = _Sorted.empty()
-        self._tail = _Sorted.empty()
-        self._runs: list[_Sorted] = []
+        self._keys = _Levels()
 
     def __len__(self) -> int:
         """Number of live slots."""
@@ -121,7 +117,7 @@ class LSHIndex:
     @property
     def nbytes(self) -> int:
         """Bytes held by the index arrays."""
-        return self._live.nbytes + sum(level.nbytes for level in (self._main, self._tail, *self._runs))
+        return self._live.nbytes + self._keys.nbytes
 
     def keys(self, signatures: U32) -> U64:
         """Band keys of signatures, shape ``(n, bands)``."""
@@ -140,13 +136,7 @@ class LSHIndex:
         slots = np.arange(self._size, self._size + count, dtype=np.int64)
         self._live[slots] = True if live is None else live
         self._size += count
-        self._runs.append(_Sorted.of(keys.ravel(), np.repeat(slots, self.bands)))
-        if len(self._runs) > _MAX_RUNS:
-            self._tail = self._tail.merge(_Sorted.join(self._runs))
-            self._runs = []
-        if len(self._tail) > max(_MIN_TAIL, len(self._main) // 8):
-            self._main = self._main.merge(self._tail)
-            self._tail = _Sorted.empty()
+        self._keys.add(keys.ravel(), np.repeat(slots, self.bands))
         return slots
 
     def remove(self, slot: int) -> None:
@@ -154,6 +144,10 @@ class LSHIndex:
         if not 0 <= slot < self._size:
             raise IndexError(f"slot {slot} is not in the index")
         self._live[slot] = False
+
+    def alive(self, slots: I64) -> Bools:
+        """Whether each of ``slots`` is live (inserted live and not removed)."""
+        return self._live[slots]
 
     def query(self, keys: U64) -> I64:
         """Sorted live slots sharing at least one band key with ``keys`` (shape ``(bands,)``)."""
@@ -168,12 +162,112 @@ class LSHIndex:
         flat = keys.ravel()
         order = np.argsort(flat)  # sorted keys search faster
         flat, owner = flat[order], order // self.bands
-        found = [level.lookup(flat, owner) for level in (self._main, self._tail, *self._runs)]
-        rows = np.concatenate([r for r, _ in found])
-        slots = np.concatenate([s for _, s in found]).astype(np.int64)
+        rows, slots = self._keys.lookup(flat, owner)
         codes = distinct(rows * max(self._size, 1) + slots)
         pairs = np.stack((codes // max(self._size, 1), codes % max(self._size, 1)), axis=1)
         return pairs[self._live[pairs[:, 1]]]
+
+
+class PassageIndex:
+    """The passage channel's window keys of stored documents (numbered slots, as in an
+    :class:`LSHIndex`), in the same sorted levels: a slot holds any number of keys.
+
+    Removal is the caller's: it drops the slots it no longer holds from what
+    :meth:`query_many` returns, and leaves their keys until it compacts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> index = PassageIndex()
+    >>> index.insert(np.array([0, 0, 1, 1]), np.array([5, 6, 5, 6], dtype=np.uint64), np.array([7, 8]))
+    >>> index.query_many(np.array([0, 0]), np.array([5, 6], dtype=np.uint64)).tolist()
+    [[0, 7], [0, 8]]
+    """
+
+    def __init__(self) -> None:
+        self._keys = _Levels()
+
+    def __len__(self) -> int:
+        """Number of keys held, each once per slot."""
+        return len(self._keys)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the index arrays."""
+        return self._keys.nbytes
+
+    def insert(self, rows: I64, keys: U64, slots: I64) -> None:
+        """Add the window keys ``(rows, keys)`` of documents stored in ``slots`` (row ``r`` in ``slots[r]``)."""
+        codes = np.unique(np.stack((rows.astype(np.uint64), keys.astype(np.uint64)), axis=1), axis=0)
+        self._keys.add(codes[:, 1].copy(), slots[codes[:, 0].astype(np.int64)])
+
+    def query_many(self, rows: I64, keys: U64, min_shared: int = 2, max_holders: int = 50) -> I64:
+        """The pairs ``(row, slot)`` sharing at least ``min_shared`` distinct keys, sorted.
+
+        ``(rows, keys)`` are the window keys of the documents looked up; a key held by
+        more than ``max_holders`` slots (common phrasing, or a story stored many times) is
+        not counted, nor read: a look-up costs the same whatever the size of the index.
+        """
+        codes = np.unique(np.stack((keys.astype(np.uint64), rows.astype(np.uint64)), axis=1), axis=0)
+        flat, owner = codes[:, 0].copy(), codes[:, 1].astype(np.int64)
+        rare = self._keys.count(flat) <= max_holders
+        found, slots = self._keys.lookup(flat[rare], owner[rare])
+        pairs, shared = np.unique(np.stack((found, slots), axis=1).reshape(-1, 2), axis=0, return_counts=True)
+        return pairs[shared >= min_shared].reshape(-1, 2).astype(np.int64)
+
+    def entries(self) -> tuple[I64, U64]:
+        """Every ``(slot, key)`` held."""
+        keys, slots = self._keys.entries()
+        return slots, keys
+
+
+class _Levels:
+    """Sorted ``(keys, slots)`` arrays, slots as int32 (4 bytes a key): the main array, the
+    tail, and a run per recent insert."""
+
+    def __init__(self) -> None:
+        self._main = _Sorted.empty()
+        self._tail = _Sorted.empty()
+        self._runs: list[_Sorted] = []
+
+    def __len__(self) -> int:
+        return sum(len(level) for level in self._levels())
+
+    @property
+    def nbytes(self) -> int:
+        return sum(level.nbytes for level in self._levels())
+
+    def _levels(self) -> tuple[_Sorted, ...]:
+        return (self._main, self._tail, *self._runs)
+
+    def add(self, keys: U64, slots: I64) -> None:
+        self._runs.append(_Sorted.of(keys, slots))
+        if len(self._runs) > _MAX_RUNS:
+            self._tail = self._tail.merge(_Sorted.join(self._runs))
+            self._runs = []
+        if len(self._tail) > max(_MIN_TAIL, len(self._main) // 8):
+            self._main = self._main.merge(self._tail)
+            self._tail = _Sorted.empty()
+
+    def lookup(self, keys: U64, owner: I64) -> tuple[I64, I64]:
+        """``(owner of the key, slot)`` of every stored key equal to one of ``keys`` (sorted)."""
+        found = [level.lookup(keys, owner) for level in self._levels()]
+        rows = np.concatenate([np.zeros(0, dtype=np.int64), *(r for r, _ in found)])
+        slots = np.concatenate([np.zeros(0, dtype=np.int32), *(s for _, s in found)]).astype(np.int64)
+        return rows, slots
+
+    def count(self, keys: U64) -> I64:
+        """How many stored keys equal each of ``keys`` (sorted)."""
+        total = np.zeros(len(keys), dtype=np.int64)
+        for level in self._levels():
+            total += np.searchsorted(level.keys, keys, side="right") - np.searchsorted(level.keys, keys, side="left")
+        return total
+
+    def entries(self) -> tuple[U64, I64]:
+        """Every ``(key, slot)`` held."""
+        levels = self._levels()
+        keys = np.concatenate([level.keys for level in levels])
+        return keys, np.concatenate([level.slots for level in levels]).astype(np.int64)
 
 
 class _Sorted:

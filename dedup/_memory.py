@@ -1,4 +1,5 @@
-"""The index in this process: stored documents numbered by slot, with an LSH index of their band keys."""
+"""The index in this process: stored documents numbered by slot, with an LSH index of their
+band keys and, where they are given (``partial_reuse``), a passage index of their window keys."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import math
 
 import numpy as np
 
-from ._lsh import LSHIndex
-from ._store import Documents, Gate, renumber
+from ._candidates import MAX_KEY_DOCS, MIN_SHARED_KEYS
+from ._lsh import LSHIndex, PassageIndex
+from ._store import Documents, Gate, Windows, renumber
 from ._tokenize import Tokens
 from ._types import I64, U8, U32, U64
 
@@ -32,6 +34,7 @@ class MemoryStore:
     def __init__(self, num_perm: int, bands: int, rows: int) -> None:
         self._num_perm = num_perm
         self._index = LSHIndex(bands, rows)
+        self._passages = PassageIndex()
         self._ids: list[str | None] = []  # by slot; None once removed
         self._slots: dict[str, int] = {}
         self._tokens: list[tuple[U32, U8]] = []  # by slot
@@ -52,13 +55,15 @@ class MemoryStore:
         """Bytes held by the stored arrays (the token arrays, signatures and band keys)."""
         arrays = (self._signatures, self._sizes, self._timestamps)
         tokens = sum(h.nbytes + f.nbytes for h, f in self._tokens)
-        return self._index.nbytes + tokens + sum(a.nbytes for a in arrays)
+        return self._index.nbytes + self._passages.nbytes + tokens + sum(a.nbytes for a in arrays)
 
-    def put(self, documents: Documents, keys: U64) -> None:
+    def put(self, documents: Documents, keys: U64, windows: Windows | None = None) -> None:
         for doc_id in documents.ids:
             if doc_id in self._slots:
                 self.remove(doc_id)
         slots = self._index.insert(keys, live=documents.sizes > 0)
+        if windows is not None:
+            self._passages.insert(*windows, slots)
         if len(slots) and slots[-1] >= len(self._signatures):
             capacity = max(64, 2 * len(self._signatures), int(slots[-1]) + 1)
             self._signatures = np.resize(self._signatures, (capacity, self._num_perm))
@@ -96,9 +101,14 @@ class MemoryStore:
         self._oldest = math.inf if np.isnan(stamps).all() else float(np.nanmin(stamps))
         return expired
 
-    def candidates(self, keys: U64, gate: Gate) -> tuple[I64, Documents]:
+    def candidates(self, keys: U64, gate: Gate, windows: Windows | None = None) -> tuple[I64, Documents]:
         # The gate reads the stored rows in place: only the documents it keeps are copied.
-        used, pairs = renumber(gate(self._index.query_many(keys), self._signatures, self._sizes))
+        pairs = gate(self._index.query_many(keys), self._signatures, self._sizes)
+        if windows is not None and len(self._passages):
+            shared = self._passages.query_many(*windows, MIN_SHARED_KEYS, MAX_KEY_DOCS)
+            shared = shared[self._index.alive(shared[:, 1])]
+            pairs = np.unique(np.concatenate((pairs, shared)), axis=0).reshape(-1, 2).astype(np.int64)
+        used, pairs = renumber(pairs)
         return pairs, self._at(used)
 
     def documents(self) -> Documents:
@@ -121,8 +131,13 @@ class MemoryStore:
         )
 
     def _compact(self) -> None:
-        """Renumber the live documents from 0, dropping dead slots and their band keys."""
-        live = self.documents()
+        """Renumber the live documents from 0, dropping dead slots and their band and window keys."""
+        slots = np.array(sorted(self._slots.values()), dtype=np.int64)
+        live = self._at(slots)
+        row = np.full(len(self._ids), -1, dtype=np.int64)
+        row[slots] = np.arange(len(slots))
+        held, keys = self._passages.entries()
+        kept = row[held] >= 0
         fresh = MemoryStore(self._num_perm, self._index.bands, self._index.rows)
-        fresh.put(live, self._index.keys(live.signatures))
+        fresh.put(live, self._index.keys(live.signatures), (row[held][kept], keys[kept]))
         vars(self).update(vars(fresh))

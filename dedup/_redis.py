@@ -4,9 +4,11 @@ Under a key prefix ``P`` the server holds::
 
     P:manifest      JSON: format, versions and settings, as in a saved index's manifest
     P:doc:<id>      hash of a document: sig, size, hashes, flags, keys (raw little-endian
-                    array bytes), ts (its timestamp, when it has one) and text (its
-                    text as UTF-8, when the process that added it keeps texts)
+                    array bytes), windows (its distinct window keys, when the process that
+                    added it has partial_reuse), ts (its timestamp, when it has one) and
+                    text (its text as UTF-8, when the process that added it keeps texts)
     P:band:<key>    set of the ids of the documents with this band key (8 raw bytes)
+    P:win:<key>     set of the ids of the documents with this window key (8 raw bytes)
     P:ids           sorted set of the ids, scored by when they were added
     P:time          sorted set of the timestamped ids, scored by timestamp
     P:seq           counter that orders the adds
@@ -28,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._candidates import MAX_KEY_DOCS, MIN_SHARED_KEYS
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, IndexLoadError
 from ._persist import SIGNATURE_SETTINGS, check_header, header, settle_config
-from ._store import Documents, Gate
+from ._store import Documents, Gate, Windows
 from ._types import I64, U8, U32, U64
 
 if TYPE_CHECKING:
@@ -49,6 +52,17 @@ def _encode(doc_id: str) -> bytes:
 
 def _decode(doc_id: bytes) -> str:
     return doc_id.decode("utf-8", "surrogatepass")
+
+
+def _by_row(windows: Windows | None, n: int) -> list[bytes] | None:
+    """Each of ``n`` rows' distinct window keys as raw little-endian bytes, or ``None``."""
+    if windows is None:
+        return None
+    rows, keys = windows
+    codes = np.unique(np.stack((rows.astype(np.uint64), keys.astype(np.uint64)), axis=1), axis=0)
+    cuts = np.searchsorted(codes[:, 0], np.arange(n + 1, dtype=np.uint64))
+    raw = codes[:, 1].astype("<u8")
+    return [raw[cuts[i] : cuts[i + 1]].tobytes() for i in range(n)]
 
 
 class RedisStore:
@@ -111,20 +125,30 @@ class RedisStore:
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self._client.zscore(self._ids, _encode(doc_id)) is not None
 
-    def put(self, documents: Documents, keys: U64) -> None:
+    def put(self, documents: Documents, keys: U64, windows: Windows | None = None) -> None:
         """Store a batch in one transaction (watching its documents, so that a concurrent
-        change of one of them makes it start again)."""
+        change of one of them makes it start again).
+
+        With ``windows``, each document's distinct window keys are kept in its hash and
+        indexed under ``P:win:<key>``.
+        """
         ids = [_encode(doc_id) for doc_id in documents.ids]
         if not ids:
             return
         first = int(self._client.incrby(self._prefix + b"seq", len(ids))) - len(ids) + 1
+        own = _by_row(windows, len(ids))
 
         def replace(pipe: Any) -> None:
-            old_keys = [pipe.hget(self._doc(doc_id), b"keys") for doc_id in ids]
+            old = [pipe.hmget(self._doc(doc_id), (b"keys", b"windows")) for doc_id in ids]
             pipe.multi()
             for i, doc_id in enumerate(ids):
-                self._unlink(pipe, doc_id, old_keys[i])
-                pipe.hset(self._doc(doc_id), mapping=self._fields(documents, keys, i))
+                self._unlink(pipe, doc_id, *old[i])
+                fields = self._fields(documents, keys, i)
+                if own is not None:
+                    fields[b"windows"] = own[i]
+                    for window in self._window_keys(own[i]):
+                        pipe.sadd(window, doc_id)
+                pipe.hset(self._doc(doc_id), mapping=fields)
                 if documents.sizes[i] > 0:
                     for band in self._band_keys(keys[i].astype("<u8").tobytes()):
                         pipe.sadd(band, doc_id)
@@ -157,12 +181,18 @@ class RedisStore:
     def _band_keys(self, raw: bytes) -> list[bytes]:
         return [self._prefix + b"band:" + raw[k : k + 8] for k in range(0, len(raw), 8)]
 
-    def _unlink(self, pipe: Any, doc_id: bytes, keys: bytes | None) -> None:
-        """Queue the removal of a document stored with band keys ``keys`` (None: not stored)."""
+    def _window_keys(self, raw: bytes) -> list[bytes]:
+        return [self._prefix + b"win:" + raw[k : k + 8] for k in range(0, len(raw), 8)]
+
+    def _unlink(self, pipe: Any, doc_id: bytes, keys: bytes | None, windows: bytes | None = None) -> None:
+        """Queue the removal of a document stored with band keys ``keys`` (None: not stored)
+        and window keys ``windows``."""
         if keys is None:
             return
         for band in self._band_keys(keys):
             pipe.srem(band, doc_id)
+        for window in self._window_keys(windows or b""):
+            pipe.srem(window, doc_id)
         pipe.delete(self._doc(doc_id))
         pipe.zrem(self._ids, doc_id)
         pipe.zrem(self._time, doc_id)
@@ -171,11 +201,11 @@ class RedisStore:
         raw = _encode(doc_id)
 
         def remove(pipe: Any) -> None:
-            keys = pipe.hget(self._doc(raw), b"keys")
+            keys, windows = pipe.hmget(self._doc(raw), (b"keys", b"windows"))
             if keys is None:
                 raise KeyError(doc_id)
             pipe.multi()
-            self._unlink(pipe, raw, keys)
+            self._unlink(pipe, raw, keys, windows)
 
         self._client.transaction(remove, self._doc(raw))
 
@@ -189,7 +219,9 @@ class RedisStore:
                 pass
         return sorted(expired)
 
-    def candidates(self, keys: U64, gate: Gate) -> tuple[I64, Documents]:
+    def candidates(self, keys: U64, gate: Gate, windows: Windows | None = None) -> tuple[I64, Documents]:
+        """See :meth:`Store.candidates`; documents stored without window keys (by a process
+        without ``partial_reuse``) are found by their band keys only."""
         pipe = self._client.pipeline(transaction=False)
         for row in keys:
             pipe.sunion(self._band_keys(row.astype("<u8").tobytes()))
@@ -208,10 +240,32 @@ class RedisStore:
         signatures = np.stack([stored[d][0] for d in ids]) if ids else np.zeros((0, self._num_perm), dtype=np.uint32)
         sizes = np.array([stored[d][1] for d in ids], dtype=np.int64)
         kept = gate(np.array(sorted(colliding), dtype=np.int64).reshape(-1, 2), signatures, sizes).tolist()
-        documents = self._fetch(sorted({ids[k] for _, k in kept}))
+        proposed = {(row, ids[k]) for row, k in kept} | self._sharing_passages(windows)
+        documents = self._fetch(sorted({doc_id for _, doc_id in proposed}))
         row_of = {_encode(doc_id): k for k, doc_id in enumerate(documents.ids)}
-        pairs = [(row, row_of[ids[k]]) for row, k in kept if ids[k] in row_of]  # some may be removed meanwhile
+        pairs = sorted((row, row_of[d]) for row, d in proposed if d in row_of)  # some may be removed meanwhile
         return np.array(pairs, dtype=np.int64).reshape(-1, 2), documents
+
+    def _sharing_passages(self, windows: Windows | None) -> set[tuple[int, bytes]]:
+        """The ``(row, id)`` of the stored documents sharing :data:`MIN_SHARED_KEYS` window
+        keys with a row, not counting keys held by more than :data:`MAX_KEY_DOCS` documents."""
+        if windows is None:
+            return set()
+        rows, keys = windows
+        asked = np.unique(np.stack((rows.astype(np.uint64), keys.astype(np.uint64)), axis=1), axis=0)
+        names = self._window_keys(asked[:, 1].astype("<u8").tobytes())
+        pipe = self._client.pipeline(transaction=False)
+        for name in names:
+            pipe.scard(name)
+        rare = [k for k, count in enumerate(pipe.execute()) if 0 < int(count) <= MAX_KEY_DOCS]
+        for k in rare:
+            pipe.smembers(names[k])
+        shared: dict[tuple[int, bytes], int] = {}
+        for k, members in zip(rare, pipe.execute(), strict=True):
+            for doc_id in members:
+                pair = (int(asked[k, 0]), doc_id)
+                shared[pair] = shared.get(pair, 0) + 1
+        return {pair for pair, count in shared.items() if count >= MIN_SHARED_KEYS}
 
     def _signature(self, doc_id: str, values: list[bytes | None]) -> tuple[U32, int]:
         """A stored document's signature and number of distinct shingles, checked."""

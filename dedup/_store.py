@@ -84,6 +84,9 @@ class Documents:
 
 #: A filter of colliding pairs by their signatures, see :meth:`Store.candidates`.
 Gate = Callable[[I64, U32, I64], I64]
+#: The passage channel's ``(row, key)`` window keys of a batch
+#: (:func:`~dedup._fingerprint.window_keys`), see :meth:`Store.candidates`.
+Windows = tuple[I64, U64]
 
 
 def renumber(pairs: I64) -> tuple[I64, I64]:
@@ -99,8 +102,9 @@ class Store(Protocol):
 
     def __contains__(self, doc_id: object) -> bool: ...
 
-    def put(self, documents: Documents, keys: U64) -> None:
-        """Store documents with their band keys, replacing any stored under the same id."""
+    def put(self, documents: Documents, keys: U64, windows: Windows | None = None) -> None:
+        """Store documents with their band keys, replacing any stored under the same id;
+        with ``windows``, their window keys too."""
 
     def remove(self, doc_id: str) -> None:
         """Forget a document; ``KeyError`` if it is not stored."""
@@ -108,12 +112,15 @@ class Store(Protocol):
     def expire(self, before: float) -> list[str]:
         """Forget the documents with a timestamp before ``before``; returns their ids, sorted."""
 
-    def candidates(self, keys: U64, gate: Gate) -> tuple[I64, Documents]:
+    def candidates(self, keys: U64, gate: Gate, windows: Windows | None = None) -> tuple[I64, Documents]:
         """The documents sharing a band key with each row of ``keys`` (shape ``(n, bands)``) that pass ``gate``.
 
         ``gate(pairs, signatures, sizes)`` is given the colliding pairs ``(row of keys, row
         of signatures)`` with the signatures and shingle counts of the stored documents they
         name, and returns the pairs to keep, so that only those documents are fetched.
+        With ``windows``, the documents stored with window keys that share a passage with a
+        row (:data:`~dedup._candidates.MIN_SHARED_KEYS` window keys) are candidates too,
+        ungated, as in a scan; a store that keeps no window keys ignores them.
         Returns the pairs kept ``(row of keys, row of the documents)``, shape ``(m, 2)``,
         sorted, and the documents they name, each once.
         """

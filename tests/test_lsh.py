@@ -3,7 +3,7 @@ import pytest
 from datasketch import MinHashLSH
 
 from dedup import MinHasher, _lsh
-from dedup._lsh import LSHIndex, band_keys, bucket_pairs, pairs_sharing_keys
+from dedup._lsh import LSHIndex, PassageIndex, band_keys, bucket_pairs, pairs_sharing_keys
 
 
 def brute_force_pairs(keys):
@@ -96,3 +96,25 @@ def test_band_keys_do_not_depend_on_the_block_size(monkeypatch):
     monkeypatch.setattr("dedup._lsh._ROWS_PER_BLOCK", 7)
     np.testing.assert_array_equal(band_keys(signatures, 6, 2), expected)
     np.testing.assert_array_equal(band_keys(signatures[:0], 6, 2), np.zeros((0, 6), dtype=np.uint64))
+
+
+def test_passage_index_pairs_rows_with_slots_sharing_enough_rare_keys_as_brute_force():
+    rng = np.random.default_rng(7)
+    stored = [set(rng.integers(0, 60, rng.integers(0, 12)).tolist()) for _ in range(40)]
+    index = PassageIndex()
+    for lo in range(0, 40, 7):  # several inserts, so several sorted runs
+        rows = [r - lo for r in range(lo, min(lo + 7, 40)) for _ in stored[r]]
+        keys = [k for r in range(lo, min(lo + 7, 40)) for k in stored[r]]
+        index.insert(np.array(rows, dtype=np.int64), np.array(keys, dtype=np.uint64), np.arange(lo, lo + 7))
+    queries = [set(rng.integers(0, 60, 10).tolist()) for _ in range(5)]
+    rows = np.array([q for q, keys in enumerate(queries) for _ in keys], dtype=np.int64)
+    keys = np.array([k for q in queries for k in q], dtype=np.uint64)
+    holders = {k: sum(k in s for s in stored) for k in range(60)}
+    expected = [
+        [q, slot]
+        for q, asked in enumerate(queries)
+        for slot, held in enumerate(stored)
+        if len({k for k in asked & held if holders[k] <= 5}) >= 2
+    ]
+    assert index.query_many(rows, keys, min_shared=2, max_holders=5).tolist() == expected
+    assert len(index) == sum(len(s) for s in stored)

@@ -106,3 +106,96 @@ def test_with_partial_reuse_a_line_wrapped_inside_a_sentence_does_not_end_it():
         "The mayor spoke.",
     ]
     assert not WHOLE_TEXT.join_wrapped and rules_for(True) is PARTIAL and rules_for(False) is WHOLE_TEXT
+
+
+def _in_a_long_article(seeds: dict[str, str]) -> tuple[str, str, str]:
+    """The AP story's planted sentences in the middle of a generated article of 1,500 other
+    words: a sixth of the shorter text, too little for whole-text signatures to collide."""
+    from benchmarks.corpus import news_corpus
+
+    _, borrowed, source = _planted(seeds)
+    host = news_corpus(1, seed=0, words_per_doc=1500, planted_share=0).texts[0]
+    cut = host.index(". ", len(host) // 2) + 2
+    return host[:cut] + borrowed + " " + host[cut:], borrowed, source
+
+
+def _indexed(seeds, **settings) -> tuple[Detector, str]:
+    """A detector with the AP story indexed as ``wire``, and a long article that borrows from it."""
+    text, _, source = _in_a_long_article(seeds)
+    det = Detector(keep_text=True, **settings)
+    det.add("wire", source)
+    return det, text
+
+
+def _found(matches) -> list[tuple[str, str]]:
+    return [(m.doc_id, m.verdict.value) for m in matches]
+
+
+def test_an_indexed_story_is_proposed_for_a_passage_only_with_partial_reuse(seeds):
+    det, text = _indexed(seeds, partial_reuse=True)
+    [match] = det.query(text)
+    assert (match.doc_id, match.verdict) == ("wire", Verdict.PARTIAL)
+    [passage] = match.passages
+    assert _in_a_long_article(seeds)[1][:40] in text[passage.a_start : passage.a_end]
+    assert _found(det.add("story", text)) == [("wire", "partial")]
+    det, text = _indexed(seeds)
+    assert det.query(text) == [] and det.add("story", text) == []  # whole-text keys miss it
+
+
+def test_a_batch_added_at_once_pairs_a_story_with_the_passage_it_borrows(seeds):
+    text, _, source = _in_a_long_article(seeds)
+    result = Detector(partial_reuse=True).add_many([("wire", source), ("story", text)])
+    assert [(p.a, p.b, p.verdict.value) for p in result.pairs] == [("wire", "story", "partial")]
+
+
+def test_passages_are_proposed_after_save_and_load(seeds, tmp_path):
+    det, text = _indexed(seeds, partial_reuse=True)
+    det.save(tmp_path / "index")
+    assert _found(Detector.load(tmp_path / "index").query(text)) == [("wire", "partial")]
+    plain, _ = _indexed(seeds)
+    plain.save(tmp_path / "plain")
+    assert Detector.load(tmp_path / "plain").query(text) == []
+    assert _found(Detector.load(tmp_path / "plain", partial_reuse=True).query(text)) == [("wire", "partial")]
+
+
+def test_a_removed_or_expired_story_is_no_longer_proposed_for_a_passage(seeds):
+    det, text = _indexed(seeds, partial_reuse=True)
+    det.remove("wire")
+    assert det.query(text) == []
+    text, _, source = _in_a_long_article(seeds)
+    det = Detector(partial_reuse=True)
+    det.add("wire", source, timestamp=100.0)
+    det.expire(before=200.0)
+    assert det.query(text) == []
+
+
+def test_compacting_the_index_keeps_the_window_keys_of_live_documents(seeds, monkeypatch):
+    from dedup import _memory
+
+    monkeypatch.setattr(_memory, "MIN_DEAD_TO_COMPACT", 2)
+    det, text = _indexed(seeds, partial_reuse=True)
+    for k in range(3):
+        det.add(f"other{k}", f"{k} {ARTICLE}")
+        det.remove(f"other{k}")
+    store = det._store
+    assert isinstance(store, _memory.MemoryStore) and len(store._ids) < 4  # compacted
+    assert _found(det.query(text)) == [("wire", "partial")]
+
+
+def test_a_story_borrowing_a_passage_is_found_in_an_index_by_the_cli(seeds, tmp_path, capsys):
+    import json
+
+    from dedup._cli import main
+
+    text, _, source = _in_a_long_article(seeds)
+    wire, story = tmp_path / "wire.txt", tmp_path / "story.txt"
+    wire.write_text(source, encoding="utf-8")
+    story.write_text(text, encoding="utf-8")
+    index = str(tmp_path / "index")
+    assert main(["index", "add", str(wire), "--index", index]) == 0
+    capsys.readouterr()
+    assert main(["index", "query", str(story), "--index", index, "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out.strip() == ""
+    assert main(["index", "query", str(story), "--index", index, "--format", "jsonl", "--partial-reuse"]) == 0
+    found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(p["a"], p["b"], p["verdict"]) for p in found] == [(str(wire), str(story), "partial")]

@@ -162,3 +162,19 @@ def test_kept_texts_are_shared_so_that_every_worker_finds_passages(redis_url, re
     client.hset(b"dedup:doc:001", b"text", b"\xff\xfe not UTF-8")
     with pytest.raises(IndexLoadError, match="document '001' of the Redis index is corrupted"):
         Detector.connect(redis_url, keep_text=True).query(seeds["000"])
+
+
+def test_workers_with_partial_reuse_find_a_story_that_borrows_a_passage(redis_url, redis_server, seeds):
+    from .test_partial import _in_a_long_article
+
+    text, _, source = _in_a_long_article(seeds)
+    first, second = Detector.connect(redis_url, partial_reuse=True), Detector.connect(redis_url, partial_reuse=True)
+    first.add("wire", source)
+    assert [(m.doc_id, m.verdict) for m in second.query(text)] == [("wire", Verdict.PARTIAL)]
+    assert Detector.connect(redis_url, partial_reuse=False).query(text) == []  # whole-text keys miss it
+    assert [(m.doc_id, m.verdict) for m in second.add("story", text)] == [("wire", Verdict.PARTIAL)]
+    first.remove("wire")
+    assert [m.doc_id for m in second.query(text)] == ["story"]
+    client, _ = redis_server
+    windows = client.keys(b"dedup:win:*")
+    assert windows and not [key for key in windows if b"wire" in client.smembers(key)]
