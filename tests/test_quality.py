@@ -105,13 +105,7 @@ def _curly(text):
 
 def _light_edit(text):
     """A few words swapped for synonyms, one number changed and one sentence in the middle dropped."""
-    text = re.sub(r"\b\w+\b", lambda m: EDITS.get(m.group(0), m.group(0)), text)
-    text = re.sub(r"\b(\d+)\b", lambda m: str(int(m.group(1)) + 1), text, count=1)
-    ends = _sentence_ends(text)
-    if len(ends) > 4:
-        middle = len(ends) // 2
-        text = text[: ends[middle - 1]] + text[ends[middle] :]
-    return text
+    return _edited_anywhere(re.sub(r"\b\w+\b", lambda m: EDITS.get(m.group(0), m.group(0)), text))
 
 
 def _truncated(text):
