@@ -113,6 +113,45 @@ MIN_SHARED_KEYS = 2
 MAX_KEY_DOCS = 50
 
 
+def shared_keys(windows: tuple[I64, U64], among: Bools | None = None) -> I64:
+    """The rows ``(i, j, keys)``, ``i < j``, of the pairs of texts that share window keys and
+    how many they share, sorted; keys held by more than :data:`MAX_KEY_DOCS` texts do not count.
+
+    Every holder of a key must be in ``windows``: the Dask engine routes each key's rows to
+    one bucket and adds up a pair's keys over the buckets (:func:`enough_keys`). With
+    ``among``, only the pairs with a text where it is true.
+    """
+    doc, keys = windows
+    order = np.lexsort((doc, keys))
+    doc, keys = doc[order], keys[order]
+    # A key a text holds more than once (two of its windows) counts once for it.
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (doc[1:] != doc[:-1])
+    doc, keys = doc[first], keys[first]
+    new_key = np.ones(len(keys), dtype=bool)
+    new_key[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new_key)
+    counts = np.diff(np.append(starts, len(keys)))
+    pairs = [np.zeros((0, 2), dtype=np.int64)]
+    for size in np.unique(counts[(counts >= 2) & (counts <= MAX_KEY_DOCS)]).tolist():
+        group = starts[counts == size][:, None] + np.arange(size)
+        a, b = np.triu_indices(size, 1)
+        pairs.append(np.stack((doc[group[:, a]].ravel(), doc[group[:, b]].ravel()), axis=1))
+    every = np.concatenate(pairs).astype(np.int64)
+    if among is not None:
+        every = every[among[every[:, 0]] | among[every[:, 1]]]
+    found, shared = np.unique(every, axis=0, return_counts=True)
+    return np.column_stack((found.reshape(-1, 2), shared)).astype(np.int64)
+
+
+def enough_keys(shared: I64) -> I64:
+    """The pairs ``(i, j)`` of rows ``(i, j, keys)`` that share at least :data:`MIN_SHARED_KEYS`
+    keys in all, the rows of one pair added up, sorted."""
+    pairs, row = np.unique(shared[:, :2], axis=0, return_inverse=True)
+    total = np.bincount(row.ravel(), weights=shared[:, 2], minlength=len(pairs))
+    return pairs[total >= MIN_SHARED_KEYS].reshape(-1, 2).astype(np.int64)
+
+
 def passage_candidates(windows: tuple[I64, U64], among: Bools | None = None) -> I64:
     """The pairs ``(i, j)``, ``i < j``, of a batch that share a passage, sorted: the passage channel.
 
@@ -121,26 +160,8 @@ def passage_candidates(windows: tuple[I64, U64], among: Bools | None = None) -> 
     (:func:`~dedup._fingerprint.window_keys`) do. With ``among``, only the pairs with a
     text where it is true.
     """
-    doc, keys = windows
-    order = np.lexsort((doc, keys))
-    doc, keys = doc[order], keys[order]
-    # A key a text holds more than once (two of its windows) counts once for it.
-    first = np.concatenate(([True], (keys[1:] != keys[:-1]) | (doc[1:] != doc[:-1])))
-    doc, keys = doc[first], keys[first]
-    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-    counts = np.diff(np.append(starts, len(keys)))
-    pairs = []
-    for size in np.unique(counts[(counts >= 2) & (counts <= MAX_KEY_DOCS)]).tolist():
-        group = starts[counts == size][:, None] + np.arange(size)
-        a, b = np.triu_indices(size, 1)
-        pairs.append(np.stack((doc[group[:, a]].ravel(), doc[group[:, b]].ravel()), axis=1))
-    if not pairs:
-        return np.zeros((0, 2), dtype=np.int64)
-    every = np.concatenate(pairs)
-    if among is not None:
-        every = every[among[every[:, 0]] | among[every[:, 1]]]
-    found, shared = np.unique(every, axis=0, return_counts=True)
-    return found[shared >= MIN_SHARED_KEYS].reshape(-1, 2).astype(np.int64)
+    shared = shared_keys(windows, among)
+    return shared[shared[:, 2] >= MIN_SHARED_KEYS, :2]
 
 
 def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:

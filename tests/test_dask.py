@@ -4,9 +4,10 @@ import csv
 
 import pytest
 
-from dedup import Detector, _dask, read_folder
+from dedup import Detector, Verdict, _dask, read_folder
 
 from .conftest import SEEDS, SHARED_DATA
+from .test_partial import _in_a_long_article
 
 distributed = pytest.importorskip("distributed", reason="the dask engine needs the optional 'dask' extra")
 
@@ -36,6 +37,51 @@ def test_the_dask_engine_gives_the_local_result(cluster, monkeypatch):
     local = Detector().scan(docs)
     assert local.pairs, "the corpus should hold some derived pairs"
     assert Detector().scan(docs, engine="dask", scheduler=cluster) == local
+
+
+def mixed_documents(seeds: dict[str, str]) -> list[tuple[str, str]]:
+    """A story borrowing a passage of the AP story, the seeds, and generated articles with
+    planted copies between the two, so the pair's documents are in different partitions."""
+    from benchmarks.corpus import news_corpus
+
+    story, _, _ = _in_a_long_article(seeds)
+    generated = news_corpus(30, seed=1, words_per_doc=400, planted_share=0.2).docs
+    docs = [("story", story), *[(f"seed{k}", text) for k, text in sorted(seeds.items())]]
+    return [*docs, *[(f"gen{doc_id}", text) for doc_id, text in generated]]
+
+
+def test_the_dask_engine_finds_a_planted_passage_as_partial(cluster, monkeypatch, seeds):
+    monkeypatch.setattr(_dask, "CHARS_PER_PARTITION", 4_000)  # the story and the source apart
+    story, _, source = _in_a_long_article(seeds)
+    result = Detector(partial_reuse=True).scan([("story", story), ("wire", source)], engine="dask", scheduler=cluster)
+    assert [(p.a, p.b, p.verdict) for p in result.pairs] == [("story", "wire", Verdict.PARTIAL)]
+    assert Detector().scan([("story", story), ("wire", source)], engine="dask", scheduler=cluster).pairs == ()
+
+
+def test_with_partial_reuse_the_dask_engine_gives_the_local_result(cluster, monkeypatch, seeds):
+    monkeypatch.setattr(_dask, "CHARS_PER_PARTITION", 20_000)  # several partitions and buckets
+    docs = mixed_documents(seeds)
+    local = Detector(partial_reuse=True).scan(docs)
+    assert ("story", "seed001", Verdict.PARTIAL) in [(p.a, p.b, p.verdict) for p in local.pairs]
+    assert len(_dask._partitions([text for _, text in docs])) > 2
+    assert Detector(partial_reuse=True).scan(docs, engine="dask", scheduler=cluster) == local
+    assert Detector().scan(docs, engine="dask", scheduler=cluster) == Detector().scan(docs)
+
+
+def test_a_pair_sharing_window_keys_in_two_buckets_adds_them_up():
+    import numpy as np
+
+    from dedup._candidates import MIN_SHARED_KEYS, enough_keys
+
+    bounds = np.array([0, 2])
+    first = _dask._bucket_shared(
+        [(np.array([6], np.uint64), np.array([0])), (np.array([6], np.uint64), np.array([1]))], bounds
+    )
+    second = _dask._bucket_shared(
+        [(np.array([9], np.uint64), np.array([0])), (np.array([9], np.uint64), np.array([1]))], bounds
+    )
+    assert MIN_SHARED_KEYS == 2 and enough_keys(first[(0, 0)]).tolist() == []
+    assert enough_keys(np.concatenate((first[(0, 0)], second[(0, 0)]))).tolist() == [[0, 1]]
 
 
 def test_the_dask_engine_refuses_a_scan_with_the_index():
