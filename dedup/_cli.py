@@ -116,13 +116,14 @@ def _options() -> dict[str, argparse.ArgumentParser]:
         help="field of a JSON line holding its publication time, POSIX seconds or ISO 8601 "
         "(default: published, else timestamp)",
     )
-    thresholds = argparse.ArgumentParser(add_help=False)
-    thresholds.add_argument(
+    passages = argparse.ArgumentParser(add_help=False)
+    passages.add_argument(
         "--partial-reuse",
         action="store_true",
         help="also report pairs that share a reused passage inside otherwise different texts "
         "(verdict partial); about three times the time of a scan",
     )
+    thresholds = argparse.ArgumentParser(add_help=False, parents=[passages])
     thresholds.add_argument(
         "--paraphrase-score",
         type=_fraction,
@@ -160,7 +161,14 @@ def _options() -> dict[str, argparse.ArgumentParser]:
         metavar="NAME",
         help="with a redis:// index, the prefix of its keys (default: dedup)",
     )
-    return {"output": output, "reading": reading, "thresholds": thresholds, "language": language, "index": index}
+    return {
+        "output": output,
+        "reading": reading,
+        "passages": passages,
+        "thresholds": thresholds,
+        "language": language,
+        "index": index,
+    }
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -250,14 +258,15 @@ def _parser() -> argparse.ArgumentParser:
     actions = index.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser(
         "add",
-        parents=[shared["output"], shared["reading"], shared["language"], shared["index"]],
+        parents=[shared["output"], shared["reading"], shared["passages"], shared["language"], shared["index"]],
         help="add documents to an index and report what they match",
         description="Add the documents under PATH... (folders are read recursively, as by 'dedup scan') to "
         "INDEX, creating it if needed, and report the pairs each new document makes with the documents "
         "indexed before it. A file's document is named by its path as given (for a folder, the folder "
         "joined with the file's relative path); adding an id again replaces its document, and an id read "
         "twice in one command is added once, with a warning. Publication times are kept with the documents. "
-        "--language sets the language of a new index; an existing index keeps its own.",
+        "--language sets the language of a new index; an existing index keeps its own. --partial-reuse "
+        "holds for this command only, as for 'dedup index query': a folder index keeps its own setting.",
     )
     add.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to add, or '-' for JSON lines on stdin")
     add.add_argument("--index", required=True, metavar="INDEX", help="index folder or redis:// URL")
@@ -311,6 +320,13 @@ def _open_index(location: str, prefix: str, create: bool, settings: dict[str, An
     if create and not (Path(location) / "manifest.json").exists():
         return Detector(**settings)
     return Detector.load(location, **settings)
+
+
+def _saved_partial_reuse(location: str) -> bool:
+    """Whether the folder index at ``location`` was saved with ``partial_reuse`` (a new one was not)."""
+    from ._persist import MANIFEST, stored_config
+
+    return (Path(location) / MANIFEST).exists() and stored_config(location).partial_reuse
 
 
 class _Reader:
@@ -407,10 +423,14 @@ def _index(args: argparse.Namespace) -> int:
         detector = _open_index(args.index, args.redis_prefix, create=False, settings=_settings(args))
         return _report(detector.scan([(doc_id, text)], with_index=True), args, reader, {doc_id: text})
     docs = reader.documents(args.paths, args, path_names=True)
+    folder = not args.index.startswith(_REDIS_SCHEMES)
+    own = folder and args.partial_reuse and _saved_partial_reuse(args.index)
     detector = _open_index(args.index, args.redis_prefix, create=True, settings=_settings(args))
     _progress(f"adding {len(docs)} documents")
     result = detector.add_many(docs)
-    if not args.index.startswith(_REDIS_SCHEMES):
+    if folder:
+        if args.partial_reuse:  # saved, it would hold for every later command on the index
+            detector.config = detector.config.replace(partial_reuse=own)
         detector.save(args.index)
     return _report(result, args, reader, docs.by_id())
 

@@ -334,6 +334,13 @@ def _read_array(folder: Path, files: dict[str, Any], name: str, shape: tuple[int
     return array.astype(np.dtype(expected).newbyteorder("="))
 
 
+def stored_config(path: str | os.PathLike[str]) -> DetectorConfig:
+    """The settings saved with the index folder ``path``, its manifest checked; no array is read."""
+    folder = Path(path)
+    with _locked(folder, exclusive=False):
+        return check_header(_read_manifest(folder), f"the index {folder}")
+
+
 def load(path: str | os.PathLike[str]) -> tuple[DetectorConfig, Documents]:
     """The settings and documents of the index folder ``path``, every file checked."""
     folder = Path(path)

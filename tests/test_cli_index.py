@@ -177,3 +177,22 @@ def test_index_add_sets_the_language_of_a_new_index_and_refuses_another(wire, tm
     capsys.readouterr()
     assert main(["index", "add", str(wire), "--index", index, "--language", "de"]) == 2
     assert "language is 'en' in the index, 'de' requested" in capsys.readouterr().err
+
+
+def test_index_add_with_partial_reuse_finds_a_story_borrowing_a_passage_for_this_command_only(seeds, tmp_path, capsys):
+    from .test_partial import _in_a_long_article
+
+    text, _, source = _in_a_long_article(seeds)
+    wire, story = tmp_path / "wire.txt", tmp_path / "story.txt"
+    wire.write_text(source, encoding="utf-8")
+    story.write_text(text, encoding="utf-8")
+    index = str(tmp_path / "index")
+    assert main(["index", "add", str(wire), "--index", index]) == 0
+    capsys.readouterr()
+    assert main(["index", "add", str(story), "--index", index, "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["index", "add", str(story), "--index", index, "--format", "jsonl", "--partial-reuse"]) == 0
+    assert jsonl(capsys.readouterr().out) == [(str(wire), str(story), "partial")]
+    assert not Detector.load(index).config.partial_reuse  # the index keeps its own setting
+    assert main(["index", "query", str(story), "--index", index, "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""
