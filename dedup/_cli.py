@@ -266,7 +266,7 @@ def _parser() -> argparse.ArgumentParser:
         "joined with the file's relative path); adding an id again replaces its document, and an id read "
         "twice in one command is added once, with a warning. Publication times are kept with the documents. "
         "--language sets the language of a new index; an existing index keeps its own. --partial-reuse "
-        "holds for this command only, as for 'dedup index query': a folder index keeps its own setting.",
+        "holds for this command only, as for 'dedup index query': the index keeps its own setting.",
     )
     add.add_argument("paths", nargs="+", metavar="PATH", help="file or folder to add, or '-' for JSON lines on stdin")
     add.add_argument("--index", required=True, metavar="INDEX", help="index folder or redis:// URL")
@@ -313,10 +313,15 @@ def _open_index(location: str, prefix: str, create: bool, settings: dict[str, An
             import redis
         except ImportError:
             raise _Failed("a redis:// index needs the redis client: pip install 'dedup[redis]'") from None
+        # --partial-reuse holds for one command: the first to use a prefix records its settings there.
+        passages = settings.get("partial_reuse", False)
         try:
-            return Detector.connect(location, prefix, **settings)
+            detector = Detector.connect(location, prefix, **{k: v for k, v in settings.items() if k != "partial_reuse"})
         except redis.RedisError as err:
             raise _Failed(f"cannot use the Redis index at {location}: {err}") from None
+        if passages:
+            detector.config = detector.config.replace(partial_reuse=True)
+        return detector
     if create and not (Path(location) / "manifest.json").exists():
         return Detector(**settings)
     return Detector.load(location, **settings)

@@ -196,3 +196,21 @@ def test_index_add_with_partial_reuse_finds_a_story_borrowing_a_passage_for_this
     assert not Detector.load(index).config.partial_reuse  # the index keeps its own setting
     assert main(["index", "query", str(story), "--index", index, "--format", "jsonl"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_index_add_with_partial_reuse_keeps_window_keys_in_redis_for_this_command_only(
+    seeds, redis_url, tmp_path, capsys
+):
+    from .test_partial import _in_a_long_article
+
+    text, _, source = _in_a_long_article(seeds)
+    wire, story = tmp_path / "wire.txt", tmp_path / "story.txt"
+    wire.write_text(source, encoding="utf-8")
+    story.write_text(text, encoding="utf-8")
+    index = ["--index", redis_url, "--redis-prefix", "passages", "--format", "jsonl"]
+    assert main(["index", "add", str(wire), *index, "--partial-reuse"]) == 0
+    assert not Detector.connect(redis_url, prefix="passages").config.partial_reuse  # not recorded
+    assert main(["index", "add", str(story), *index]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["index", "add", str(story), *index, "--partial-reuse"]) == 0
+    assert jsonl(capsys.readouterr().out) == [(str(wire), str(story), "partial")]
