@@ -27,7 +27,7 @@ from ._config import AUTO
 from ._language import code_of, is_stopword, languages_of, with_codes
 from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, words_needed
 from ._rarity import idf
-from ._tokenize import CHROME, SENTENCE_START, Tokens, tokenize
+from ._tokenize import CHROME, SENTENCE_START, WRAPPED, Tokens, tokenize
 from ._types import F64, I64, U8, U32
 
 #: Sentences of a text beyond this many are not aligned, which bounds the quadratic
@@ -250,10 +250,13 @@ class SentenceWords:
         )
 
 
-def token_sentences(tokens: Tokens) -> SentenceWords:
+def token_sentences(tokens: Tokens, join_wrapped: bool = False) -> SentenceWords:
     """The sentences of a batch of tokenised documents, cut where a token starts a sentence
-    (after ``.``, ``!``, ``?`` or a line break), for the verdict's passages (``_judge``)."""
+    (after ``.``, ``!``, ``?`` or a line break; with ``join_wrapped``, not after a line
+    wrapped inside a sentence), for the verdict's passages (``_judge``)."""
     starts = (tokens.flags & SENTENCE_START) > 0
+    if join_wrapped:
+        starts &= (tokens.flags & WRAPPED) == 0
     starts[tokens.bounds[:-1][np.diff(tokens.bounds) > 0]] = True
     sentence = np.cumsum(starts) - 1
     first = np.concatenate(([0], np.cumsum(starts)[tokens.bounds[1:] - 1]))

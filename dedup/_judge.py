@@ -41,14 +41,13 @@ def judge_profiled(
     identical, scores = profiles.scores(left, right, estimates, aligned)
     judged = []
     words = None
+    rules = rules_for(config.partial_reuse)
     for i, j, same, s in zip(left.tolist(), right.tolist(), identical, scores, strict=True):
         verdict = decide(bool(same), s, config)
         if full or (verdict is None and config.partial_reuse):
             # Reused passages are looked for only where no verdict about whole texts fits.
-            words = words or token_sentences(profiles.tokens)
-            similarity, shared = strongest(
-                words, i, j, config.passage_similarity, config.passage_gap, rules_for(config.partial_reuse)
-            )
+            words = words or token_sentences(profiles.tokens, rules.join_wrapped)
+            similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap, rules)
             s = dataclasses.replace(s, passage=similarity, passage_words=float(shared))
             verdict = decide(bool(same), s, config)
         judged.append((verdict, s))

@@ -36,6 +36,9 @@ from ._types import I64, U8, U32, Bools
 NUMERIC = np.uint8(1)
 SENTENCE_START = np.uint8(2)
 CHROME = np.uint8(4)
+#: A sentence start that is only a wrapped line: the token begins with a lower-case (ASCII)
+#: letter and follows one line break with no ``.``, ``!`` or ``?`` before it.
+WRAPPED = np.uint8(8)
 #: The high bits of a token's flags hold its text's language (see ``_language``).
 LANGUAGE_SHIFT = 4
 
@@ -68,7 +71,8 @@ class Tokens:
         Document ``i`` owns ``hashes[bounds[i]:bounds[i + 1]]``.
     flags : ndarray of uint8, shape (n_tokens,)
         Bit flags per token: :data:`NUMERIC` (starts with a digit),
-        :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break) and
+        :data:`SENTENCE_START` (follows ``.``, ``!``, ``?`` or a line break),
+        :data:`WRAPPED` (a sentence start that only wraps a line) and
         :data:`CHROME` (lies in a block of page chrome; set by ``_chrome.tokenize_pages``);
         the bits from :data:`LANGUAGE_SHIFT` up hold the language of the token's text
         (0, English, unless ``_language.with_language`` set it).
@@ -366,7 +370,37 @@ def _tokenize_buffer(buf: bytes, doc_offsets: I64) -> tuple[Tokens, I64, I64]:
     else:
         hashes, starts, flags = _token_arrays(b, high, high_word, high_ends, bigram_leads)
     bounds = np.searchsorted(starts, doc_offsets).astype(np.int64)
+    wrapped = _wrapped(b, starts, flags)
+    flags[wrapped[np.isin(wrapped, bounds, invert=True)]] |= WRAPPED  # a text's first token follows the separator
     return Tokens(hashes, bounds, flags), irregular, starts
+
+
+_LOOK_BACK = 8  # bytes looked at before a sentence start for its line break
+_BLANK = np.zeros(256, dtype=bool)
+_BLANK[[ord(" "), ord("\t"), ord("\r")]] = True
+_SENTENCE_END = np.zeros(256, dtype=bool)
+_SENTENCE_END[[ord("."), ord("!"), ord("?"), ord("\n")]] = True
+
+
+def _wrapped(b: U8, starts: I64, flags: U8) -> I64:
+    """The sentence starts (token numbers) that only wrap a line (see :data:`WRAPPED`).
+
+    Looks at the few bytes before each sentence start in lower case: past blanks, a line
+    break; past blanks again, a byte that ends no sentence (not a blank line either).
+    """
+    at = np.flatnonzero(flags & SENTENCE_START)
+    letter = b[starts[at]]
+    at = at[(letter >= ord("a")) & (letter <= ord("z"))]
+    if len(at) == 0:
+        return at
+    where = starts[at][:, None] - np.arange(1, _LOOK_BACK + 1)  # the bytes before, nearest first
+    before = np.where(where >= 0, b[np.maximum(where, 0)], ord("\n"))
+    rows = np.arange(len(at))
+    skip = _BLANK[before]
+    line_break = np.argmin(skip, axis=1)
+    skip[np.arange(_LOOK_BACK) <= line_break[:, None]] = True
+    previous = np.argmin(skip, axis=1)
+    return at[(before[rows, line_break] == ord("\n")) & ~skip[rows, previous] & ~_SENTENCE_END[before[rows, previous]]]
 
 
 def tokenize_buffer(texts: Sequence[str]) -> tuple[Tokens, bytes, I64, I64]:

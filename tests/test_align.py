@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from dedup import Detector, align
-from dedup._align import sentence_spans
+from dedup._align import sentence_spans, token_sentences
 from dedup._lcs import monotone_alignment
+from dedup._tokenize import tokenize
 
 from .test_detector import ARTICLE, UNRELATED
 
@@ -107,3 +108,10 @@ def test_scan_pairs_carry_passages_with_offsets_into_the_given_texts(seeds):
     docs = sorted(seeds.items())
     [pair] = Detector().scan(docs).pairs
     assert [p.as_dict() for p in pair.passages] == [p.as_dict() for p in align(seeds["000"], seeds["001"], 0.4)]
+
+
+def test_verdict_sentences_join_wrapped_lines_only_when_asked():
+    text = "The minister said on Monday that\nthe bridge would reopen. Engineers\nfound cracks.\nTraffic resumed."
+    tokens = tokenize([text])
+    assert int(token_sentences(tokens).first[-1]) == 5
+    assert int(token_sentences(tokens, join_wrapped=True).first[-1]) == 3

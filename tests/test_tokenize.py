@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import normalize
-from dedup._tokenize import NUMERIC, SENTENCE_START, tokenize, tokenize_lines
+from dedup._tokenize import NUMERIC, SENTENCE_START, WRAPPED, tokenize, tokenize_lines
 
 SCRIPTS = "英国的街道 a1。ひらカナ한"  # Han, Kana and Hangul among other characters
 # Kana, Han and Hangul, tokenised as character bigrams.
@@ -109,6 +109,18 @@ def test_numbers_keep_their_separators_and_are_flagged():
 def test_sentence_starts_follow_terminators_and_line_breaks():
     t = tokenize(["One two. Three four! Five\nsix 2.5 seven"])
     assert (t.flags & SENTENCE_START).astype(bool).tolist() == [True, False, True, False, True, True, False, False]
+
+
+def test_a_line_wrapped_inside_a_sentence_is_flagged():
+    texts = ["Forces left\nthe region. Then\n  more came.\n\nlater on", "a\nb. c\n\nd\nE f\n\tg"]
+    t = tokenize(texts)
+    wrapped = [bool(f & WRAPPED) for f in t.flags]
+    # "the" and "more" continue a line; "later" follows a blank line; "a", a text's first word,
+    # follows the break between two texts; "b" and "g" continue, "c" follows a full stop, "E" is upper case.
+    first = [False, False, True, False, False, True, False, False, False]
+    second = [False, True, False, False, False, False, True]
+    assert wrapped == first + second
+    assert all(f & SENTENCE_START for f, w in zip(t.flags, wrapped, strict=True) if w)
 
 
 def test_non_latin_words_stay_whole():
