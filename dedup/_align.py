@@ -29,6 +29,7 @@ from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, words_needed
 from ._rarity import idf
 from ._tokenize import CHROME, SENTENCE_START, WRAPPED, Tokens, tokenize
 from ._types import F64, I64, U8, U32
+from ._verbatim import shared_runs, text_runs
 
 #: Sentences of a text beyond this many are not aligned, which bounds the quadratic
 #: similarity matrix and dynamic programme on very long documents.
@@ -290,6 +291,22 @@ def strongest(
     return best
 
 
+def verbatim_passage(tokens: Tokens, i: int, j: int, minimum: int) -> tuple[float, int]:
+    """``(1.0, content words)`` of the longest run of at least ``minimum`` identical tokens
+    outside page chrome that documents ``i`` and ``j`` share (``_verbatim``), else ``(0.0, 0)``.
+
+    As in :func:`strongest`, a run that starts both texts or ends both is left out.
+    """
+    a, b = (tokens.doc(d)[(tokens.flags[tokens.bounds[d] : tokens.bounds[d + 1]] & CHROME) == 0] for d in (i, j))
+    for a0, a1, b0, b1 in shared_runs(a, b, minimum).tolist():
+        if (a0 == 0 and b0 == 0) or (a1 == len(a) and b1 == len(b)):
+            continue
+        lo = int(tokens.bounds[i])
+        kept = np.flatnonzero((tokens.flags[lo : int(tokens.bounds[i + 1])] & CHROME) == 0)[a0:a1] + lo
+        return 1.0, int((~is_stopword(tokens.hashes[kept], tokens.flags[kept])).sum())
+    return 0.0, 0
+
+
 class Sentences:
     """The sentences of a batch of texts, ready to be aligned pair by pair.
 
@@ -314,7 +331,7 @@ class Sentences:
 
     def __init__(self, texts: Sequence[str], gap: int = GAP, language: str = AUTO, rules: Rules = WHOLE_TEXT) -> None:
         # The default gap is the detector's default ``passage_gap``.
-        self.gap, self.rules = gap, rules
+        self.gap, self.rules, self.texts = gap, rules, texts
         self.spans = [sentence_spans(text, rules.join_wrapped)[:MAX_SENTENCES] for text in texts]
         counts = np.array([len(s) for s in self.spans], dtype=np.int64)
         first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
@@ -344,6 +361,23 @@ class Sentences:
             found.append(
                 Passage(spans_a[r0][0], spans_a[r1][1], spans_b[c0][0], spans_b[c1][1], c.similarity, sentences)
             )
+        if self.rules.verbatim_words:
+            runs, share = text_runs(self.texts[i], self.texts[j], self.rules.verbatim_words)
+            if len(runs):
+                # Copied text: the runs are the passages, and the sentences around them that
+                # seed-and-extend took in are neighbours on the same topic.
+                seeds = [s for p in found for s in p.sentences]
+                found = [
+                    Passage(
+                        a0,
+                        a1,
+                        b0,
+                        b1,
+                        x,
+                        tuple(s for s in seeds if s.a_start < a1 and a0 < s.a_end and s.b_start < b1 and b0 < s.b_end),
+                    )
+                    for (a0, a1, b0, b1), x in zip(runs.tolist(), share.tolist(), strict=True)
+                ]
         return tuple(found)
 
     def aligned_share(self, i: int, starts: Sequence[int]) -> float:

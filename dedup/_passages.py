@@ -32,6 +32,7 @@ import numpy as np
 
 from ._lcs import monotone_alignment
 from ._types import F64, I64
+from ._verbatim import RUN_WORDS
 
 #: Two seeds are one passage when they are at most this many sentences apart in both texts.
 GAP = 4
@@ -63,20 +64,24 @@ class Rules:
     join_wrapped : bool
         A line break followed by a lower-case letter is a wrapped line, not the end of a
         sentence (``_align.sentence_spans``).
+    verbatim_words : int
+        Where two texts share runs of at least this many identical words, those runs are
+        their passages (``_verbatim``; 0: never).
     """
 
     strong: float = STRONG
     minimum_words: int = MIN_WORDS
     slack: int = 0
     join_wrapped: bool = False
+    verbatim_words: int = 0
 
 
 #: The rules of passages between whole texts (copies, rewrites): sentences in order.
 WHOLE_TEXT = Rules()
 #: The rules with ``partial_reuse``, where a passage is short and may be obfuscated:
-#: sentences shuffled, words replaced, lines wrapped mid-sentence (PAN 2013's cases).
-#: Calibrated on PAN 2013 training pairs, see ``docs/quality.md``.
-PARTIAL = Rules(strong=0.45, minimum_words=5, slack=2, join_wrapped=True)
+#: sentences shuffled, words replaced, lines wrapped mid-sentence (PAN 2013's cases), or
+#: copied word for word. Calibrated on PAN 2013 training pairs, see ``docs/quality.md``.
+PARTIAL = Rules(strong=0.45, minimum_words=5, slack=2, join_wrapped=True, verbatim_words=RUN_WORDS)
 
 
 def rules_for(partial_reuse: bool) -> Rules:

@@ -44,6 +44,18 @@ def test_a_planted_passage_is_found_by_the_cli(seeds, tmp_path, capsys):
     assert "partial" in capsys.readouterr().out
 
 
+def test_a_passage_copied_word_for_word_is_reported_exactly_even_rewrapped(seeds):
+    text, borrowed, source = _planted(seeds)
+    rewrapped = text.replace(borrowed, borrowed.replace(". ", ".\n").replace(" the ", "\nthe "))
+    for story in (text, rewrapped):
+        [pair] = Detector(partial_reuse=True).scan([("story", story), ("wire", source)]).pairs
+        assert pair.verdict is Verdict.PARTIAL
+        [passage] = pair.passages
+        assert story[passage.a_start : passage.a_end].split() == borrowed.split()
+        assert source[passage.b_start : passage.b_end] == borrowed
+        assert passage.similarity == 1.0 and passage.sentences
+
+
 def test_unrelated_articles_are_not_partial():
     verdict, scores = Detector(partial_reuse=True).compare(ARTICLE, UNRELATED)
     assert verdict is None and scores.passage_words < DetectorConfig().partial_words
