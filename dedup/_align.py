@@ -248,7 +248,14 @@ class SentenceWords:
             strong=rules.strong,
             minimum_words=words_needed(shorter, rules.minimum_words),
             slack=rules.slack,
+            edges=_edges(rows, cols, similarity, words, rules.grow) if rules.grow else None,
         )
+
+
+def _edges(rows: I64, cols: I64, similarity: F64, words: I64, minimum: float) -> dict[tuple[int, int], float]:
+    """The sentence pairs sharing two or more content words with at least ``minimum`` similarity."""
+    keep = (similarity >= minimum) & (words >= 2)
+    return dict(zip(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True), similarity[keep].tolist(), strict=True))
 
 
 def token_sentences(tokens: Tokens, join_wrapped: bool = False) -> SentenceWords:

@@ -67,6 +67,9 @@ class Rules:
     verbatim_words : int
         Where two texts share runs of at least this many identical words, those runs are
         their passages (``_verbatim``; 0: never).
+    grow : float
+        A passage grows, a sentence at a time, by the sentence pair just before or after it
+        whose similarity reaches this (0: never; see :func:`grown`).
     """
 
     strong: float = STRONG
@@ -74,6 +77,7 @@ class Rules:
     slack: int = 0
     join_wrapped: bool = False
     verbatim_words: int = 0
+    grow: float = 0.0
 
 
 #: The rules of passages between whole texts (copies, rewrites): sentences in order.
@@ -81,7 +85,7 @@ WHOLE_TEXT = Rules()
 #: The rules with ``partial_reuse``, where a passage is short and may be obfuscated:
 #: sentences shuffled, words replaced, lines wrapped mid-sentence (PAN 2013's cases), or
 #: copied word for word. Calibrated on PAN 2013 training pairs, see ``docs/quality.md``.
-PARTIAL = Rules(strong=0.45, minimum_words=5, slack=2, join_wrapped=True, verbatim_words=RUN_WORDS)
+PARTIAL = Rules(strong=0.45, minimum_words=5, slack=2, join_wrapped=True, verbatim_words=RUN_WORDS, grow=0.15)
 
 
 def rules_for(partial_reuse: bool) -> Rules:
@@ -201,6 +205,7 @@ def reused(
     minimum_whole: float = WHOLE,
     minimum_words: int = MIN_WORDS,
     slack: int = 0,
+    edges: dict[tuple[int, int], float] | None = None,
 ) -> list[Cluster]:
     """The reused passages of two texts from their seeds.
 
@@ -218,6 +223,8 @@ def reused(
     gap, strong, minimum_whole, minimum_words : see the module's constants.
     slack : int
         See :class:`Rules`.
+    edges : dict, optional
+        Sentence pairs ``(row, col)`` by which a passage may grow (see :func:`grown`).
 
     Returns
     -------
@@ -244,7 +251,45 @@ def reused(
     for _, c in found:
         if not any(_meet(c.rows, k.rows) or _meet(c.cols, k.cols) for k in kept):
             kept.append(c)
+    if edges:
+        kept = grown(kept, edges, whole)
     return sorted(kept, key=lambda c: (c.rows, c.cols))
+
+
+#: How a passage may grow by one sentence pair: in both texts, or in one of them (where a
+#: sentence of the other was split in two, or two were joined).
+_STEPS = ((1, 1), (1, 0), (0, 1))
+
+
+def grown(
+    kept: list[Cluster], edges: dict[tuple[int, int], float], whole: Callable[[int, int, int, int], tuple[float, int]]
+) -> list[Cluster]:
+    """``kept`` with each passage grown before its first and after its last sentences by the
+    neighbouring sentence pairs in ``edges`` (an obfuscated passage's edges, whose words were
+    replaced more than seeds allow), without meeting another passage.
+
+    Examples
+    --------
+    >>> c = Cluster((5, 6), (5, 6), np.array([[5, 5], [6, 6]]), 0.8)
+    >>> [(g.rows, g.cols) for g in grown([c], {(4, 4): 0.2, (3, 4): 0.2, (7, 8): 0.3}, lambda *_: (0.7, 9))]
+    [((3, 6), (4, 6))]
+    """
+    result = []
+    for n, c in enumerate(kept):
+        others = kept[:n] + kept[n + 1 :]
+        ends = [list(c.rows), list(c.cols)]
+        for side, step in ((0, -1), (1, 1)):
+            while True:
+                for dr, dc in _STEPS:
+                    r, k = ends[0][side] + step * dr, ends[1][side] + step * dc
+                    if (r, k) in edges and not any(_meet((r, r), o.rows) or _meet((k, k), o.cols) for o in others):
+                        ends[0][side], ends[1][side] = r, k
+                        break
+                else:
+                    break
+        rows, cols = (ends[0][0], ends[0][1]), (ends[1][0], ends[1][1])
+        result.append(c if (rows, cols) == (c.rows, c.cols) else Cluster(rows, cols, c.seeds, whole(*rows, *cols)[0]))
+    return result
 
 
 def _meet(x: tuple[int, int], y: tuple[int, int]) -> bool:
