@@ -29,7 +29,7 @@ from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, words_needed
 from ._rarity import idf
 from ._tokenize import CHROME, SENTENCE_START, WRAPPED, Tokens, tokenize
 from ._types import F64, I64, U8, U32
-from ._verbatim import shared_runs, text_runs
+from ._verbatim import shared_runs, text_runs, words_of
 
 #: Sentences of a text beyond this many are not aligned, which bounds the quadratic
 #: similarity matrix and dynamic programme on very long documents.
@@ -339,6 +339,7 @@ class Sentences:
     def __init__(self, texts: Sequence[str], gap: int = GAP, language: str = AUTO, rules: Rules = WHOLE_TEXT) -> None:
         # The default gap is the detector's default ``passage_gap``.
         self.gap, self.rules, self.texts = gap, rules, texts
+        self._words: dict[int, tuple[I64, I64]] = {}
         self.spans = [sentence_spans(text, rules.join_wrapped)[:MAX_SENTENCES] for text in texts]
         counts = np.array([len(s) for s in self.spans], dtype=np.int64)
         first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
@@ -369,7 +370,7 @@ class Sentences:
                 Passage(spans_a[r0][0], spans_a[r1][1], spans_b[c0][0], spans_b[c1][1], c.similarity, sentences)
             )
         if self.rules.verbatim_words:
-            runs, share = text_runs(self.texts[i], self.texts[j], self.rules.verbatim_words)
+            runs, share = text_runs(self._words_of(i), self._words_of(j), self.rules.verbatim_words)
             if len(runs):
                 # Copied text: the runs are the passages, and the sentences around them that
                 # seed-and-extend took in are neighbours on the same topic.
@@ -386,6 +387,12 @@ class Sentences:
                     for (a0, a1, b0, b1), x in zip(runs.tolist(), share.tolist(), strict=True)
                 ]
         return tuple(found)
+
+    def _words_of(self, i: int) -> tuple[I64, I64]:
+        """The words of text ``i`` (``_verbatim.words_of``), made once: a text is in several pairs."""
+        if i not in self._words:
+            self._words[i] = words_of(self.texts[i])
+        return self._words[i]
 
     def aligned_share(self, i: int, starts: Sequence[int]) -> float:
         """Share of text ``i``'s content, weighted by rarity, in the sentences starting at ``starts``."""

@@ -101,28 +101,30 @@ def joined(runs: I64, gap: int = RUN_GAP) -> I64:
     return np.array(done, dtype=np.int64).reshape(-1, 5)
 
 
-def text_runs(text_a: str, text_b: str, minimum: int = RUN_WORDS) -> tuple[I64, F64]:
-    """The verbatim runs of two texts as character ranges ``(a_start, a_end, b_start, b_end)``,
-    in order of the first text, runs near each other joined (see :func:`joined`), and the
-    share of the words of each that are in runs (1 for a single run).
+def words_of(text: str) -> tuple[I64, I64]:
+    """The words of ``text`` (runs of word characters): their character spans, shape ``(n, 2)``,
+    and a key per word, equal for words equal case-folded (within one process)."""
+    words = list(_WORD.finditer(text))
+    spans = np.array([m.span() for m in words], dtype=np.int64).reshape(-1, 2)
+    return spans, np.array([hash(m.group().casefold()) for m in words], dtype=np.int64)
 
-    Words are runs of word characters, compared case-folded.
+
+def text_runs(a: tuple[I64, I64], b: tuple[I64, I64], minimum: int = RUN_WORDS) -> tuple[I64, F64]:
+    """The verbatim runs of two texts, given by their :func:`words_of`, as character ranges
+    ``(a_start, a_end, b_start, b_end)`` in order of the first text, runs near each other
+    joined (see :func:`joined`), and the share of the words of each that are in runs (1 for
+    a single run).
 
     Examples
     --------
-    >>> shared = " ".join(f"word{n}" for n in range(45))
-    >>> a, b = "Intro here. " + shared + " End.", shared + " and more."
-    >>> runs, share = text_runs(a, b)
-    >>> [a[r[0]:r[1]] == b[r[2]:r[3]] == shared for r in runs.tolist()], share.tolist()
+    >>> shared = " ".join(f"word{n}" for n in range(55))
+    >>> a, b = "Intro here. " + shared + " End.", shared.upper() + " and more."
+    >>> runs, share = text_runs(words_of(a), words_of(b))
+    >>> [a[r[0]:r[1]] == b[r[2]:r[3]].lower() == shared for r in runs.tolist()], share.tolist()
     ([True], [1.0])
     """
-    spans, ids = [], []
-    vocabulary: dict[str, int] = {}
-    for text in (text_a, text_b):
-        words = list(_WORD.finditer(text))
-        spans.append(np.array([m.span() for m in words], dtype=np.int64).reshape(-1, 2))
-        ids.append(np.array([vocabulary.setdefault(m.group().casefold(), len(vocabulary)) for m in words]))
-    runs = joined(shared_runs(ids[0], ids[1], minimum))
-    a, b = spans
+    (spans_a, keys_a), (spans_b, keys_b) = a, b
+    runs = joined(shared_runs(keys_a, keys_b, minimum))
     share = 2 * runs[:, 4] / (runs[:, 1] - runs[:, 0] + runs[:, 3] - runs[:, 2])
-    return np.stack((a[runs[:, 0], 0], a[runs[:, 1] - 1, 1], b[runs[:, 2], 0], b[runs[:, 3] - 1, 1]), axis=1), share
+    chars = (spans_a[runs[:, 0], 0], spans_a[runs[:, 1] - 1, 1], spans_b[runs[:, 2], 0], spans_b[runs[:, 3] - 1, 1])
+    return np.stack(chars, axis=1), share

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup._verbatim import K, joined, shared_runs, text_runs
+from dedup._verbatim import K, joined, shared_runs, text_runs, words_of
 
 
 def _brute_force_longest(a: list[int], b: list[int]) -> int:
@@ -51,13 +51,13 @@ def test_a_copied_paragraph_is_found_to_the_word_whatever_its_line_breaks():
     paragraph = " ".join(f"Word{n} of the copied paragraph" for n in range(12))
     story = "A local report on other things. " + paragraph.replace(" of the", "\nof the") + " Then the report goes on."
     wire = "WIRE (AP) - " + paragraph + "\nMore wire text follows here."
-    runs, share = text_runs(story, wire)
+    runs, share = text_runs(words_of(story), words_of(wire))
     [(a0, a1, b0, b1)] = runs.tolist()
     assert story[a0:a1].split() == wire[b0:b1].split() == paragraph.split()
     assert share.tolist() == [1.0]
 
 
 def test_texts_without_enough_shared_words_have_no_runs():
-    runs, share = text_runs("one two three", "one two three four five")
+    runs, share = text_runs(words_of("one two three"), words_of("one two three four five"))
     assert runs.shape == (0, 4) and share.shape == (0,)
-    assert text_runs("", "")[0].shape == (0, 4)
+    assert text_runs(words_of(""), words_of(""))[0].shape == (0, 4)
