@@ -74,7 +74,8 @@ class Passage:
     b_start, b_end : int
         The passage in the second text of the pair.
     similarity : float
-        Rarity-weighted Dice similarity of the two passages' content words, in [0, 1].
+        Rarity-weighted Dice similarity of the two passages' content words, in [0, 1]; for
+        verbatim runs (``_verbatim``), the share of their words in identical runs.
     sentences : tuple of Passage
         The aligned sentences inside the passage (the seeds it was extended from), in
         order of the first text; empty for a passage that is itself one sentence pair.

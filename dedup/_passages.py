@@ -17,7 +17,12 @@ found as the best PAN text-alignment systems find it (Sanchez-Perez et al. 2014)
   passage may shuffle its sentences), drops stray matches (a single seed whose
   similarity is below ``strong``), passages whose two sides are not similar as wholes or
   share fewer than ``minimum_words`` content words (fewer in short texts), and of passages that overlap in
-  either text keeps the heavier.
+  either text keeps the heavier;
+- **growing** (with ``Rules.grow``) adds to a passage the neighbouring sentence pairs of a
+  lower similarity, one at a time, at both ends.
+
+Copied text is found more exactly by its verbatim runs (``_verbatim``), which replace
+these passages where a pair has them (``_align.Sentences.align``).
 
 The functions work on sentence numbers and arrays, so that passages of texts (for
 reports, ``_align``) and of tokens (for the verdict, ``_judge``) come from the same rule.
