@@ -254,8 +254,9 @@ class SentenceWords:
 
 
 def _edges(rows: I64, cols: I64, similarity: F64, words: I64, minimum: float) -> dict[tuple[int, int], float]:
-    """The sentence pairs sharing two or more content words with at least ``minimum`` similarity."""
-    keep = (similarity >= minimum) & (words >= 2)
+    """The sentence pairs of at least ``minimum`` similarity that share two or more content
+    words, or one that is most of both (a short sentence, "The deal was signed on 1 July.")."""
+    keep = (similarity >= minimum) & ((words >= 2) | (similarity >= 0.5))
     return dict(zip(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True), similarity[keep].tolist(), strict=True))
 
 

@@ -255,7 +255,18 @@ LANGUAGE_VARIANTS = {
 
 
 @pytest.fixture(scope="module")
-def planted_by_language():
+def multilingual_articles():
+    """The articles of the multilingual development split by language, by id (60 words or more)."""
+    by_language = {}
+    for case in read_semeval(MULTILINGUAL):
+        a, b = case.id.split("_")
+        texts = by_language.setdefault(case.language, {})
+        texts[a], texts[b] = case.index["text1"], case.query
+    return {language: {k: v for k, v in texts.items() if _length(v) >= 60} for language, texts in by_language.items()}
+
+
+@pytest.fixture(scope="module")
+def planted_by_language(multilingual_articles):
     """Per language and variant, how many variants were found and of how many, querying an
     index of that language's articles.
 
@@ -263,14 +274,8 @@ def planted_by_language():
     truncation that keeps only the chrome a flattened page glued to its first sentence. Like
     pages without an article in English, such a text is found only when it is identical.
     """
-    by_language = {}
-    for case in read_semeval(MULTILINGUAL):
-        a, b = case.id.split("_")
-        texts = by_language.setdefault(case.language, {})
-        texts[a], texts[b] = case.index["text1"], case.query
     found = {}
-    for language, texts in by_language.items():
-        articles = {k: v for k, v in texts.items() if _length(v) >= 60}
+    for language, articles in multilingual_articles.items():
         det = Detector()
         for doc_id, text in articles.items():
             det.add(doc_id, text)
@@ -287,3 +292,35 @@ def test_planted_variants_are_found_in_every_language(kind, planted_by_language)
     for (language, variant), (hits, total) in sorted(planted_by_language.items()):
         if variant == kind:
             assert hits >= 0.99 * total, (language, kind, hits, total)
+
+
+def _borrowing(text, host):
+    """``host`` with four sentences from the middle of ``text`` inserted at its own middle, or
+    ``None`` when ``text`` is too short or those sentences hold page chrome."""
+    ends = [0, *_sentences(text)]
+    if len(ends) < 8:
+        return None
+    first = len(ends) // 2 - 2
+    passage = text[ends[first] : ends[first + 4]].strip()
+    if _length(passage) < 30 or (tokenize_pages([passage]).flags & CHROME).any():
+        return None
+    cut = _sentences(host)[len(_sentences(host)) // 2]
+    return host[:cut] + " " + passage + " " + host[cut:]
+
+
+def test_a_borrowed_passage_is_found_in_every_language(multilingual_articles):
+    # Four sentences of one article inside another of its language, against an index of the
+    # language's articles: 823 of 833 found (ar 25/26, de 212/216, es 92/93, it 78/81, zh
+    # 103/104, the others all); the misses share too few window keys to be proposed, or
+    # their passage's sentences share too few content words each to align.
+    for language, articles in sorted(multilingual_articles.items()):
+        detector = Detector(partial_reuse=True)
+        for doc_id, text in articles.items():
+            detector.add(doc_id, text)
+        ids = list(articles)
+        hits = []
+        for n, doc_id in enumerate(ids):
+            story = _borrowing(articles[doc_id], articles[ids[(n + 7) % len(ids)]])
+            if story is not None:
+                hits.append(any(m.doc_id == doc_id for m in detector.query(story)))
+        assert len(hits) >= 25 and sum(hits) >= 0.95 * len(hits), (language, sum(hits), len(hits))
