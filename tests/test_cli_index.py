@@ -179,7 +179,9 @@ def test_index_add_sets_the_language_of_a_new_index_and_refuses_another(wire, tm
     assert "language is 'en' in the index, 'de' requested" in capsys.readouterr().err
 
 
-def test_index_add_with_partial_reuse_finds_a_story_borrowing_a_passage_for_this_command_only(seeds, tmp_path, capsys):
+def test_index_add_and_query_with_partial_reuse_find_a_story_borrowing_a_passage_for_that_command_only(
+    seeds, tmp_path, capsys
+):
     from .test_partial import _in_a_long_article
 
     text, _, source = _in_a_long_article(seeds)
@@ -196,6 +198,8 @@ def test_index_add_with_partial_reuse_finds_a_story_borrowing_a_passage_for_this
     assert not Detector.load(index).config.partial_reuse  # the index keeps its own setting
     assert main(["index", "query", str(story), "--index", index, "--format", "jsonl"]) == 0
     assert capsys.readouterr().out == ""
+    assert main(["index", "query", str(story), "--index", index, "--format", "jsonl", "--partial-reuse"]) == 0
+    assert jsonl(capsys.readouterr().out) == [(str(wire), str(story), "partial")]
 
 
 def test_index_add_with_partial_reuse_keeps_window_keys_in_redis_for_this_command_only(

@@ -192,22 +192,3 @@ def test_compacting_the_index_keeps_the_window_keys_of_live_documents(seeds, mon
     store = det._store
     assert isinstance(store, _memory.MemoryStore) and len(store._ids) < 4  # compacted
     assert _found(det.query(text)) == [("wire", "partial")]
-
-
-def test_a_story_borrowing_a_passage_is_found_in_an_index_by_the_cli(seeds, tmp_path, capsys):
-    import json
-
-    from dedup._cli import main
-
-    text, _, source = _in_a_long_article(seeds)
-    wire, story = tmp_path / "wire.txt", tmp_path / "story.txt"
-    wire.write_text(source, encoding="utf-8")
-    story.write_text(text, encoding="utf-8")
-    index = str(tmp_path / "index")
-    assert main(["index", "add", str(wire), "--index", index]) == 0
-    capsys.readouterr()
-    assert main(["index", "query", str(story), "--index", index, "--format", "jsonl"]) == 0
-    assert capsys.readouterr().out.strip() == ""
-    assert main(["index", "query", str(story), "--index", index, "--format", "jsonl", "--partial-reuse"]) == 0
-    found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [(p["a"], p["b"], p["verdict"]) for p in found] == [(str(wire), str(story), "partial")]
