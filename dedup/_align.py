@@ -253,11 +253,11 @@ class SentenceWords:
         )
 
 
-def _edges(rows: I64, cols: I64, similarity: F64, words: I64, minimum: float) -> dict[tuple[int, int], float]:
+def _edges(rows: I64, cols: I64, similarity: F64, words: I64, minimum: float) -> set[tuple[int, int]]:
     """The sentence pairs of at least ``minimum`` similarity that share two or more content
     words, or one that is most of both (a short sentence, "The deal was signed on 1 July.")."""
     keep = (similarity >= minimum) & ((words >= 2) | (similarity >= 0.5))
-    return dict(zip(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True), similarity[keep].tolist(), strict=True))
+    return set(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
 
 
 def token_sentences(tokens: Tokens, join_wrapped: bool = False) -> SentenceWords:
@@ -306,13 +306,16 @@ def verbatim_passage(tokens: Tokens, i: int, j: int, minimum: int) -> tuple[floa
 
     As in :func:`strongest`, a run that starts both texts or ends both is left out.
     """
-    a, b = (tokens.doc(d)[(tokens.flags[tokens.bounds[d] : tokens.bounds[d + 1]] & CHROME) == 0] for d in (i, j))
+    kept = [
+        np.flatnonzero((tokens.flags[tokens.bounds[d] : tokens.bounds[d + 1]] & CHROME) == 0) + tokens.bounds[d]
+        for d in (i, j)
+    ]
+    a, b = (tokens.hashes[k] for k in kept)
     for a0, a1, b0, b1 in shared_runs(a, b, minimum).tolist():
         if (a0 == 0 and b0 == 0) or (a1 == len(a) and b1 == len(b)):
             continue
-        lo = int(tokens.bounds[i])
-        kept = np.flatnonzero((tokens.flags[lo : int(tokens.bounds[i + 1])] & CHROME) == 0)[a0:a1] + lo
-        return 1.0, int((~is_stopword(tokens.hashes[kept], tokens.flags[kept])).sum())
+        run = kept[0][a0:a1]
+        return 1.0, int((~is_stopword(tokens.hashes[run], tokens.flags[run])).sum())
     return 0.0, 0
 
 
@@ -377,17 +380,10 @@ class Sentences:
                 # Copied text: the runs are the passages, and the sentences around them that
                 # seed-and-extend took in are neighbours on the same topic.
                 seeds = [s for p in found for s in p.sentences]
-                found = [
-                    Passage(
-                        a0,
-                        a1,
-                        b0,
-                        b1,
-                        x,
-                        tuple(s for s in seeds if s.a_start < a1 and a0 < s.a_end and s.b_start < b1 and b0 < s.b_end),
-                    )
-                    for (a0, a1, b0, b1), x in zip(runs.tolist(), share.tolist(), strict=True)
-                ]
+                found = []
+                for (a0, a1, b0, b1), x in zip(runs.tolist(), share.tolist(), strict=True):
+                    inside = (s for s in seeds if s.a_start < a1 and a0 < s.a_end and s.b_start < b1 and b0 < s.b_end)
+                    found.append(Passage(a0, a1, b0, b1, x, tuple(inside)))
         return tuple(found)
 
     def _words_of(self, i: int) -> tuple[I64, I64]:

@@ -210,7 +210,7 @@ def reused(
     minimum_whole: float = WHOLE,
     minimum_words: int = MIN_WORDS,
     slack: int = 0,
-    edges: dict[tuple[int, int], float] | None = None,
+    edges: set[tuple[int, int]] | None = None,
 ) -> list[Cluster]:
     """The reused passages of two texts from their seeds.
 
@@ -228,7 +228,7 @@ def reused(
     gap, strong, minimum_whole, minimum_words : see the module's constants.
     slack : int
         See :class:`Rules`.
-    edges : dict, optional
+    edges : set, optional
         Sentence pairs ``(row, col)`` by which a passage may grow (see :func:`grown`).
 
     Returns
@@ -267,7 +267,7 @@ _STEPS = ((1, 1), (1, 0), (0, 1))
 
 
 def grown(
-    kept: list[Cluster], edges: dict[tuple[int, int], float], whole: Callable[[int, int, int, int], tuple[float, int]]
+    kept: list[Cluster], edges: set[tuple[int, int]], whole: Callable[[int, int, int, int], tuple[float, int]]
 ) -> list[Cluster]:
     """``kept`` with each passage grown before its first and after its last sentences by the
     neighbouring sentence pairs in ``edges`` (an obfuscated passage's edges, whose words were
@@ -276,7 +276,7 @@ def grown(
     Examples
     --------
     >>> c = Cluster((5, 6), (5, 6), np.array([[5, 5], [6, 6]]), 0.8)
-    >>> [(g.rows, g.cols) for g in grown([c], {(4, 4): 0.2, (3, 4): 0.2, (7, 8): 0.3}, lambda *_: (0.7, 9))]
+    >>> [(g.rows, g.cols) for g in grown([c], {(4, 4), (3, 4), (7, 8)}, lambda *_: (0.7, 9))]
     [((3, 6), (4, 6))]
     """
     result = []
