@@ -26,8 +26,8 @@ RUN_WORDS = 50
 #: Runs in order in both texts and at most this many words apart in each are one passage
 #: (a copy with a word or a figure changed).
 RUN_GAP = 8
-#: Words per shingle; a shingle more frequent than :data:`MAX_REPEATS` in a text (a
-#: repeated phrase) does not start runs.
+#: Words per shingle; a shingle found more than :data:`MAX_REPEATS` times in the second
+#: text (a phrase it repeats) is not followed there.
 K = 4
 MAX_REPEATS = 50
 
