@@ -79,6 +79,10 @@ CUE_WORDS_ELSEWHERE = (
     "الكوكيز", "الخصوصية", "متصفح",
     # Chinese
     "广告", "订阅", "登录", "注册", "密码", "隐私", "邮件", "分享", "版权", "浏览", "拦截",
+    # Japanese (no reprint or copying without permission, copyright, member registration, cookies)
+    "広告", "購読", "無断", "転載", "複製", "著作", "会員", "登録", "クッ",
+    # Korean (no reprint or redistribution without permission, copyright, subscription, cookies)
+    "광고", "구독", "무단", "전재", "배포", "저작", "쿠키",
 )  # fmt: skip
 
 #: Two-word phrases of page machinery; each counts as one mention.
@@ -205,6 +209,10 @@ def _addresses(b: U8) -> tuple[I64, I64]:
     return strong, weak
 
 
+_OPENING = np.zeros(256, dtype=bool)
+_OPENING[list(b"<([{\"'")] = True
+
+
 def _block_starts(b: U8, starts: I64, sentence_start: Bools) -> Bools:
     """Which tokens start a block: a sentence start with white space right before it.
 
@@ -212,6 +220,9 @@ def _block_starts(b: U8, starts: I64, sentence_start: Bools) -> Bools:
     ``name@example.com`` or ``Eve.Officials`` in one block.
     """
     before = b[np.maximum(starts - 1, 0)]
+    # An opening bracket or quote between the space and the word ("\n<Copyright ...>") is skipped.
+    opening = _OPENING[before] & (starts >= 2)
+    before[opening] = b[starts[opening] - 2]
     space = (before == ord(" ")) | (before == ord("\n")) | (before == ord("\t")) | (before == ord("\r"))
     # Chinese and Japanese put no space after their full stops, question and exclamation marks.
     wide = np.flatnonzero(sentence_start & (before >= 0x80) & (starts >= 3))

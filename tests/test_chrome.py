@@ -60,6 +60,28 @@ def test_prose_with_one_mention_or_a_title_case_headline_is_not_chrome(line):
     assert not is_chrome(line)
 
 
+@pytest.mark.parametrize(
+    ("prose", "line"),
+    [
+        (
+            "서울 시의회는 화요일 홍수 피해 복구를 위해 도서관을 18개월 동안 폐쇄하기로 했다고 밝혔다.",
+            "<저작권자 ⓒ 연합뉴스, 무단 전재-재배포 금지>",
+        ),
+        (
+            "市議会は火曜日、洪水被害の修復のため図書館を18か月間閉鎖することを決めたと市長室が発表した。",
+            "無断転載・複製を禁じます。",
+        ),
+    ],
+)
+def test_a_korean_or_japanese_reprint_notice_is_chrome_and_the_article_is_not(prose, line):
+    flags = chrome_words(f"{prose}\n{line}\n{prose}")
+    n, m = len(tokenize([prose]).hashes), len(tokenize([line]).hashes)
+    assert not any(flags[:n]) and all(flags[n : n + m]) and not any(flags[n + m :])
+    # One mention is prose: a dispute over a work's copyright, a site registered as heritage.
+    assert not any(chrome_words("그는 이 작품의 저작권을 둘러싼 분쟁이 계속되고 있다고 말했다."))
+    assert not any(chrome_words("この寺は1994年に世界遺産に登録された。"))
+
+
 def test_a_paywall_form_is_chrome_from_end_to_end():
     form = (
         "TAKE A FREE TRIAL Registered users can read up to 3 reports. Enter your details below for immediate "
