@@ -304,19 +304,19 @@ def verbatim_passage(tokens: Tokens, i: int, j: int, minimum: int) -> tuple[floa
     """``(1.0, content words)`` of the longest run of at least ``minimum`` identical tokens
     outside page chrome that documents ``i`` and ``j`` share (``_verbatim``), else ``(0.0, 0)``.
 
-    As in :func:`strongest`, a run that starts both texts or ends both is left out.
+    Unlike :func:`strongest`'s passages, a run that starts or ends both texts counts: it is
+    the half of a story that another one took in, and a site's furniture is seldom this long
+    (and is chrome, left out, where the lexicon knows it).
     """
     kept = [
         np.flatnonzero((tokens.flags[tokens.bounds[d] : tokens.bounds[d + 1]] & CHROME) == 0) + tokens.bounds[d]
         for d in (i, j)
     ]
-    a, b = (tokens.hashes[k] for k in kept)
-    for a0, a1, b0, b1 in shared_runs(a, b, minimum).tolist():
-        if (a0 == 0 and b0 == 0) or (a1 == len(a) and b1 == len(b)):
-            continue
-        run = kept[0][a0:a1]
-        return 1.0, int((~is_stopword(tokens.hashes[run], tokens.flags[run])).sum())
-    return 0.0, 0
+    runs = shared_runs(tokens.hashes[kept[0]], tokens.hashes[kept[1]], minimum)
+    if len(runs) == 0:
+        return 0.0, 0
+    longest = kept[0][runs[0, 0] : runs[0, 1]]
+    return 1.0, int((~is_stopword(tokens.hashes[longest], tokens.flags[longest])).sum())
 
 
 class Sentences:

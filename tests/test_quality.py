@@ -192,6 +192,35 @@ def test_planted_variants_are_not_matched_to_different_stories(articles, planted
     assert len(flagged) <= 0.01 * checked, flagged
 
 
+def test_both_stories_of_a_merged_story_are_found_with_partial_reuse(articles):
+    # The first half of one article joined to the second half of another (a site stitching
+    # two wire stories), queried against an index of all the articles: of the halves of 60
+    # words or more, 272 of 274 first halves and 241 of 247 second halves are found
+    # (near_duplicate, paraphrase or partial), and no known different story.
+    different = {frozenset(case.id.split("_")) for case in read_semeval(SEMEVAL) if case.gold["text1"][0] == "none"}
+    pages = {k: v for k, v in articles.items() if not _all_chrome(v)}
+    detector = Detector(partial_reuse=True)
+    for doc_id, text in pages.items():
+        detector.add(doc_id, text)
+    ids = list(pages)
+    found, halves, wrong = 0, 0, []
+    for n, first in enumerate(ids):
+        second = ids[(n + 11) % len(ids)]
+        ends_a, ends_b = _sentences(pages[first]), _sentences(pages[second])
+        if len(ends_a) < 4 or len(ends_b) < 4:
+            continue
+        head, tail = pages[first][: ends_a[len(ends_a) // 2 - 1]], pages[second][ends_b[len(ends_b) // 2 - 1] :]
+        matched = {m.doc_id for m in detector.query(head + "\n" + tail)}
+        for doc_id, half in ((first, head), (second, tail)):
+            if len(half.split()) >= 60:
+                halves += 1
+                found += doc_id in matched
+        others = matched - {first, second}
+        wrong += [m for m in others if {frozenset((first, m)), frozenset((second, m))} & different]
+    assert halves >= 400 and found >= 0.95 * halves, (found, halves)
+    assert not wrong
+
+
 # -- other languages ----------------------------------------------------------------------
 
 MULTILINGUAL = SHARED_DATA / "semeval2022-task8-multilingual"
