@@ -337,19 +337,33 @@ def _borrowing(text, host):
     return host[:cut] + " " + passage + " " + host[cut:]
 
 
+def _borrowed_found(articles):
+    """Of the texts of ``articles`` with four sentences to lend (:func:`_borrowing`), how many
+    are found by the query of another text borrowing them, against an index of all."""
+    detector = Detector(partial_reuse=True)
+    for doc_id, text in articles.items():
+        detector.add(doc_id, text)
+    ids = list(articles)
+    hits = []
+    for n, doc_id in enumerate(ids):
+        story = _borrowing(articles[doc_id], articles[ids[(n + 7) % len(ids)]])
+        if story is not None:
+            hits.append(any(m.doc_id == doc_id for m in detector.query(story)))
+    return sum(hits), len(hits)
+
+
+def test_a_borrowed_passage_is_found_in_english(articles):
+    # Four sentences of one article inside another: 225 of 234 found (95 with the defaults);
+    # the misses share too few window keys, or sentences of too few content words.
+    found, total = _borrowed_found({k: v for k, v in articles.items() if not _all_chrome(v)})
+    assert total >= 200 and found >= 0.95 * total, (found, total)
+
+
 def test_a_borrowed_passage_is_found_in_every_language(multilingual_articles):
     # Four sentences of one article inside another of its language, against an index of the
     # language's articles: 823 of 833 found (ar 25/26, de 212/216, es 92/93, it 78/81, zh
     # 103/104, the others all); the misses share too few window keys to be proposed, or
     # their passage's sentences share too few content words each to align.
     for language, articles in sorted(multilingual_articles.items()):
-        detector = Detector(partial_reuse=True)
-        for doc_id, text in articles.items():
-            detector.add(doc_id, text)
-        ids = list(articles)
-        hits = []
-        for n, doc_id in enumerate(ids):
-            story = _borrowing(articles[doc_id], articles[ids[(n + 7) % len(ids)]])
-            if story is not None:
-                hits.append(any(m.doc_id == doc_id for m in detector.query(story)))
-        assert len(hits) >= 25 and sum(hits) >= 0.95 * len(hits), (language, sum(hits), len(hits))
+        found, total = _borrowed_found(articles)
+        assert total >= 25 and found >= 0.95 * total, (language, found, total)
