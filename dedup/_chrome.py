@@ -209,6 +209,7 @@ def _addresses(b: U8) -> tuple[I64, I64]:
     return strong, weak
 
 
+#: The bytes that open a bracket or a quote.
 _OPENING = np.zeros(256, dtype=bool)
 _OPENING[list(b"<([{\"'")] = True
 
