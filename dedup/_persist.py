@@ -69,7 +69,7 @@ _DATA_FILE = re.compile(r"[a-z_]+-[0-9a-f]{16}\.(npy|json)")
 _TEMPORARY_PREFIX = ".tmp-"
 _MAX_MANIFEST_BYTES = 1 << 20
 # Tokenised, shingled, signed and banded to fingerprint the hashing that stored arrays depend on.
-_PROBE = "The 2,000 “Ünïcödé” ﬁles — Добрый день, नमस्ते. 3.5 CAFÉ\nnew LINE! 東京 straße"
+_PROBE = "The 2,000 “Ünïcödé” ﬁles — Добрый день, नमस्ते. 3.5 CAFÉ\nnew LINE! 東京 straße สวัสดี"
 
 
 @functools.cache

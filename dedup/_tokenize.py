@@ -45,11 +45,12 @@ LANGUAGE_SHIFT = 4
 _SEPARATOR = b"\n"  # between documents in a batch: never part of a token, ends a sentence
 # Sentence ends outside ASCII: Devanagari danda, CJK and full-width stops.
 _TERMINATOR_CODEPOINTS = frozenset(map(ord, "।॥。！？"))
-# Scripts written without spaces between words, tokenised as character bigrams: Kana, Han
-# (extension A, the unified ideographs, compatibility ideographs) and Hangul syllables.
-# All are three bytes long in UTF-8.
+# Scripts written without spaces between words, tokenised as character bigrams: Thai, Lao,
+# Myanmar, Khmer, Kana, Han (extension A, the unified ideographs, compatibility ideographs)
+# and Hangul syllables. All are three bytes long in UTF-8.
 _BIGRAM_RANGES = (
-    (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF)
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
 )  # fmt: skip
 _BIGRAM_BYTES = 3
 

@@ -59,6 +59,23 @@ def test_a_chinese_rewrite_that_reorders_clauses_keeps_a_containment():
     assert scores.containment > 0.5
 
 
+THAI_CLAUSES = [
+    "กรุงเทพมหานครประกาศปิดห้องสมุดริมแม่น้ำ",
+    "เพื่อซ่อมแซมความเสียหายจากน้ำท่วมครั้งใหญ่",
+    "เจ้าหน้าที่คาดว่างานจะใช้เวลาสิบแปดเดือน",
+    "ประชาชนสามารถยืมหนังสือที่สาขาอื่นได้",
+]
+
+
+def test_thai_like_other_scripts_without_spaces_is_tokenised_as_character_bigrams():
+    assert tokenize(["สวัสดี"]).hashes.tolist() == hash_words(["สว", "วั", "ัส", "สด", "ดี"]).tolist()
+    text = " ".join(THAI_CLAUSES)
+    verdict, scores = Detector().compare(text, " ".join(THAI_CLAUSES[2:] + THAI_CLAUSES[:2]))
+    assert verdict is not None and scores.containment > 0.5
+    other = "นักฟุตบอลทีมชาติไทยชนะการแข่งขันนัดสำคัญเมื่อคืนวันเสาร์ต่อหน้าแฟนบอลจำนวนมากในสนามกีฬาแห่งชาติ"
+    assert Detector().compare(text, other)[0] is None
+
+
 # -- the language of each text ------------------------------------------------------------
 
 TEXTS = {
