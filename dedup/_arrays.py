@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _kernels
-from ._types import I64, U32, Bools
+from ._types import I64, U32, U64, Bools
 
 
 def doc_index(bounds: I64) -> I64:
@@ -24,6 +24,19 @@ def distinct(values: np.ndarray) -> np.ndarray:
     """
     ordered = np.sort(values, axis=None)
     return ordered[np.concatenate((np.ones(min(len(ordered), 1), dtype=bool), ordered[1:] != ordered[:-1]))]
+
+
+def distinct_rows(rows: I64, keys: U64) -> tuple[I64, U64]:
+    """The distinct ``(row, key)`` pairs of two parallel arrays, sorted by row, then key.
+
+    Examples
+    --------
+    >>> rows, keys = distinct_rows(np.array([1, 0, 1]), np.array([7, 9, 7], dtype=np.uint64))
+    >>> rows.tolist(), keys.tolist()
+    ([0, 1], [9, 7])
+    """
+    pairs = np.unique(np.stack((rows.astype(np.uint64), keys.astype(np.uint64)), axis=1).reshape(-1, 2), axis=0)
+    return pairs[:, 0].astype(np.int64), pairs[:, 1].copy()
 
 
 def codes(values: U32) -> tuple[U32, I64]:

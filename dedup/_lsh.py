@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import distinct
+from ._arrays import distinct, distinct_rows
 from ._config import check_int
 from ._hashing import fmix64, odd_constants
 from ._types import I64, U32, U64, Bools
@@ -198,8 +198,8 @@ class PassageIndex:
 
     def insert(self, rows: I64, keys: U64, slots: I64) -> None:
         """Add the window keys ``(rows, keys)`` of documents stored in ``slots`` (row ``r`` in ``slots[r]``)."""
-        codes = np.unique(np.stack((rows.astype(np.uint64), keys.astype(np.uint64)), axis=1), axis=0)
-        self._keys.add(codes[:, 1].copy(), slots[codes[:, 0].astype(np.int64)])
+        rows, keys = distinct_rows(rows, keys)
+        self._keys.add(keys, slots[rows])
 
     def query_many(self, rows: I64, keys: U64, min_shared: int = 2, max_holders: int = 50) -> I64:
         """The pairs ``(row, slot)`` sharing at least ``min_shared`` distinct keys, sorted.

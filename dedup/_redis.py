@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._arrays import distinct_rows
 from ._candidates import MAX_KEY_DOCS, MIN_SHARED_KEYS
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, IndexLoadError
@@ -58,10 +59,9 @@ def _by_row(windows: Windows | None, n: int) -> list[bytes] | None:
     """Each of ``n`` rows' distinct window keys as raw little-endian bytes, or ``None``."""
     if windows is None:
         return None
-    rows, keys = windows
-    codes = np.unique(np.stack((rows.astype(np.uint64), keys.astype(np.uint64)), axis=1), axis=0)
-    cuts = np.searchsorted(codes[:, 0], np.arange(n + 1, dtype=np.uint64))
-    raw = codes[:, 1].astype("<u8")
+    rows, keys = distinct_rows(*windows)
+    cuts = np.searchsorted(rows, np.arange(n + 1))
+    raw = keys.astype("<u8")
     return [raw[cuts[i] : cuts[i + 1]].tobytes() for i in range(n)]
 
 
@@ -251,9 +251,8 @@ class RedisStore:
         keys with a row, not counting keys held by more than :data:`MAX_KEY_DOCS` documents."""
         if windows is None:
             return set()
-        rows, keys = windows
-        asked = np.unique(np.stack((rows.astype(np.uint64), keys.astype(np.uint64)), axis=1), axis=0)
-        names = self._window_keys(asked[:, 1].astype("<u8").tobytes())
+        rows, keys = distinct_rows(*windows)
+        names = self._window_keys(keys.astype("<u8").tobytes())
         pipe = self._client.pipeline(transaction=False)
         for name in names:
             pipe.scard(name)
@@ -263,7 +262,7 @@ class RedisStore:
         shared: dict[tuple[int, bytes], int] = {}
         for k, members in zip(rare, pipe.execute(), strict=True):
             for doc_id in members:
-                pair = (int(asked[k, 0]), doc_id)
+                pair = (int(rows[k]), doc_id)
                 shared[pair] = shared.get(pair, 0) + 1
         return {pair for pair, count in shared.items() if count >= MIN_SHARED_KEYS}
 
