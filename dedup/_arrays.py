@@ -26,6 +26,18 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return ordered[np.concatenate((np.ones(min(len(ordered), 1), dtype=bool), ordered[1:] != ordered[:-1]))]
 
 
+def runs(ordered: np.ndarray) -> tuple[I64, I64]:
+    """The start and length of each run of equal values of a sorted array.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in runs(np.array([3, 3, 5, 8, 8, 8]))]
+    [[0, 2, 3], [2, 1, 3]]
+    """
+    starts = np.flatnonzero(np.concatenate((np.ones(min(len(ordered), 1), dtype=bool), ordered[1:] != ordered[:-1])))
+    return starts, np.diff(np.append(starts, len(ordered)))
+
+
 def distinct_rows(rows: I64, keys: U64) -> tuple[I64, U64]:
     """The distinct ``(row, key)`` pairs of two parallel arrays, sorted by row, then key.
 

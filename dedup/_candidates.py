@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from . import _kernels
-from ._arrays import agreements, distinct
+from ._arrays import agreements, distinct, runs
 from ._batching import WORKERS
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, Sketches
@@ -113,35 +113,39 @@ MIN_SHARED_KEYS = 2
 MAX_KEY_DOCS = 50
 
 
+#: Window keys are sorted packed with their document in one ``uint64``: the document in
+#: the low bits (at least this many), the key's high bits above it.
+DOC_BITS = 24
+
+
 def shared_keys(windows: tuple[I64, U64], among: Bools | None = None) -> I64:
     """The rows ``(i, j, keys)``, ``i < j``, of the pairs of texts that share window keys and
     how many they share, sorted; keys held by more than :data:`MAX_KEY_DOCS` texts do not count.
 
-    Every holder of a key must be in ``windows``: the Dask engine routes each key's rows to
-    one bucket and adds up a pair's keys over the buckets (:func:`enough_keys`). With
-    ``among``, only the pairs with a text where it is true.
+    Keys are compared on their high ``64 - DOC_BITS`` bits (40 below 16 million documents),
+    so that one sort of packed integers, several times faster than sorting the rows, groups
+    each key's holders. Every holder of a key must be in ``windows``: the Dask engine routes
+    each key's rows to one bucket and adds up a pair's keys over the buckets
+    (:func:`enough_keys`). With ``among``, only the pairs with a text where it is true.
     """
     doc, keys = windows
-    order = np.lexsort((doc, keys))
-    doc, keys = doc[order], keys[order]
-    # A key a text holds more than once (two of its windows) counts once for it.
-    first = np.ones(len(keys), dtype=bool)
-    first[1:] = (keys[1:] != keys[:-1]) | (doc[1:] != doc[:-1])
-    doc, keys = doc[first], keys[first]
-    new_key = np.ones(len(keys), dtype=bool)
-    new_key[1:] = keys[1:] != keys[:-1]
-    starts = np.flatnonzero(new_key)
-    counts = np.diff(np.append(starts, len(keys)))
-    pairs = [np.zeros((0, 2), dtype=np.int64)]
-    for size in np.unique(counts[(counts >= 2) & (counts <= MAX_KEY_DOCS)]).tolist():
-        group = starts[counts == size][:, None] + np.arange(size)
+    bits = max(DOC_BITS, int(doc.max(initial=0)).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    packed = distinct((keys.astype(np.uint64) & ~low) | doc.astype(np.uint64))  # a key held twice counts once
+    holder = (packed & low).astype(np.int64)
+    starts, holders = runs(packed >> np.uint64(bits))
+    n = int(holder.max(initial=0)) + 1
+    pairs = [np.zeros(0, dtype=np.int64)]  # as i * n + j
+    for size in np.unique(holders[(holders >= 2) & (holders <= MAX_KEY_DOCS)]).tolist():
+        group = starts[holders == size][:, None] + np.arange(size)
         a, b = np.triu_indices(size, 1)
-        pairs.append(np.stack((doc[group[:, a]].ravel(), doc[group[:, b]].ravel()), axis=1))
-    every = np.concatenate(pairs).astype(np.int64)
+        pairs.append((holder[group[:, a]] * n + holder[group[:, b]]).ravel())
+    every = np.concatenate(pairs)
     if among is not None:
-        every = every[among[every[:, 0]] | among[every[:, 1]]]
-    found, shared = np.unique(every, axis=0, return_counts=True)
-    return np.column_stack((found.reshape(-1, 2), shared)).astype(np.int64)
+        every = every[among[every // n] | among[every % n]]
+    every.sort()
+    first, shared = runs(every)
+    return np.column_stack((every[first] // n, every[first] % n, shared)).astype(np.int64)
 
 
 def enough_keys(shared: I64) -> I64:
