@@ -108,7 +108,7 @@ def batch_candidates(sketches: Sketches, config: DetectorConfig, among: Bools | 
 
 
 #: Two texts are passage candidates when they share at least this many window keys...
-MIN_SHARED_KEYS = 2
+MIN_SHARED_KEYS = 4
 #: ...not counting keys held by more than this many texts of a batch (common phrasing).
 MAX_KEY_DOCS = 50
 

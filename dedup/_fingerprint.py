@@ -75,6 +75,8 @@ class Sketches:
     signatures: U32
     sizes: I64
     in_place: bool = False
+    #: With ``partial_reuse``, the passage channel's ``(document, key)`` rows (:func:`window_keys`).
+    windows: tuple[I64, U64] | None = None
 
     @functools.cached_property
     def low(self) -> U8:
@@ -119,24 +121,31 @@ def fingerprint(texts: Sequence[str], config: DetectorConfig) -> Fingerprints:
     return Fingerprints.join(done) if done else _fingerprint_batch([], config)
 
 
-def _sketch_batch(texts: list[str], config: DetectorConfig) -> tuple[U32, I64]:
-    return _signed(tokenize_pages(texts, config.language), config)
+def _sketch_batch(texts: list[str], config: DetectorConfig) -> tuple[U32, I64, tuple[I64, U64] | None]:
+    tokens = tokenize_pages(texts, config.language)
+    return *_signed(tokens, config), window_keys(tokens, config) if config.partial_reuse else None
 
 
 def sketch(texts: Sequence[str], config: DetectorConfig) -> Sketches:
     """The signatures and distinct-shingle counts of texts, as :func:`fingerprint` gives them,
-    without their tokens: what finding the candidates of a large batch holds for every text.
+    without their tokens: what finding the candidates of a large batch holds for every text
+    (and, with ``partial_reuse``, their window keys, made from the same tokens).
 
     The texts are read batch by batch, and each batch's rows are written in place.
     """
     signatures = np.empty((len(texts), config.num_perm), dtype=np.uint32)
     sizes = np.empty(len(texts), dtype=np.int64)
+    docs, keys = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.uint64)]
     done = 0
-    for batch_signatures, batch_sizes in imap_batches(functools.partial(_sketch_batch, config=config), texts):
+    for batch_signatures, batch_sizes, windows in imap_batches(functools.partial(_sketch_batch, config=config), texts):
         signatures[done : done + len(batch_sizes)] = batch_signatures
         sizes[done : done + len(batch_sizes)] = batch_sizes
+        if windows is not None:
+            docs.append(windows[0] + done)
+            keys.append(windows[1])
         done += len(batch_sizes)
-    return Sketches(signatures, sizes)
+    windows = (np.concatenate(docs), np.concatenate(keys)) if config.partial_reuse else None
+    return Sketches(signatures, sizes, windows=windows)
 
 
 def tokens_of(texts: Sequence[str], config: DetectorConfig) -> Tokens:
@@ -146,10 +155,10 @@ def tokens_of(texts: Sequence[str], config: DetectorConfig) -> Tokens:
 
 
 #: Content words per window of the passage channel, and windows start every half window.
-WINDOW = 20
+WINDOW = 12
 #: Bands and rows of the windows' MinHash signatures: two windows half of whose words
-#: are shared (Jaccard 1/3) share a key with probability 0.57, one of two thirds with 0.98.
-WINDOW_BANDS, WINDOW_ROWS = 8, 2
+#: are shared (Jaccard 1/3) share a key with probability 0.76, one of two thirds with 0.999.
+WINDOW_BANDS, WINDOW_ROWS = 12, 2
 
 
 @functools.lru_cache(maxsize=8)
@@ -180,14 +189,3 @@ def window_keys(tokens: Tokens, config: DetectorConfig) -> tuple[I64, U64]:
     window_bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     keys = band_keys(hasher.sign(hashes[take], window_bounds), WINDOW_BANDS, WINDOW_ROWS)
     return np.repeat(doc, WINDOW_BANDS), keys.ravel()
-
-
-def passage_windows(texts: Sequence[str], config: DetectorConfig) -> tuple[I64, U64]:
-    """The passage channel's ``(document, key)`` rows of texts (see :func:`window_keys`), batch by batch."""
-    docs, keys, done = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.uint64)], 0
-    for tokens in imap_batches(functools.partial(tokenize_pages, language=config.language), texts):
-        doc, key = window_keys(tokens, config)
-        docs.append(doc + done)
-        keys.append(key)
-        done += len(tokens)
-    return np.concatenate(docs), np.concatenate(keys)

@@ -25,7 +25,7 @@ from ._boilerplate import Boilerplate, Lines, known_chrome
 from ._candidates import batch_candidates, passage_candidates
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, InputError
-from ._fingerprint import Sketches, passage_windows, sketch, tokens_of
+from ._fingerprint import Sketches, sketch, tokens_of
 from ._judge import Found, judge_with
 from ._texts import Texts
 from ._timestamps import check_optional_time
@@ -118,11 +118,11 @@ def documents(docs: Iterable[tuple[Any, ...]]) -> tuple[list[str], Texts, list[f
     return batch.ids, batch.texts, batch.times
 
 
-def candidates(sketches: Sketches, texts: Sequence[str], config: DetectorConfig, among: Bools | None = None) -> I64:
+def candidates(sketches: Sketches, config: DetectorConfig, among: Bools | None = None) -> I64:
     """The candidate pairs of a batch: of whole texts, and of passages with ``partial_reuse``."""
     pairs = batch_candidates(sketches, config, among)
-    if config.partial_reuse:
-        passages = passage_candidates(passage_windows(texts, config), among)
+    if sketches.windows is not None:
+        passages = passage_candidates(sketches.windows, among)
         pairs = np.unique(np.concatenate((pairs, passages)), axis=0).reshape(-1, 2).astype(np.int64)
     return pairs
 
@@ -147,16 +147,21 @@ def find_local(
     old = None if before is None else before[1]
     if before is None or old is None:
         sketches = sketch(texts, config)
-        return sketches, judge_pairs(candidates(sketches, texts, config), sketches, texts, config)
+        return sketches, judge_pairs(candidates(sketches, config), sketches, texts, config)
     changed, old_found = before[0], before[2]
     redo = np.flatnonzero(changed)
     redone = sketch([texts[k] for k in redo.tolist()], config)
     # The rows are replaced in place (a large batch's sketches are not copied); the old
     # sketches are the engine's own, and new ones make their low bytes afresh.
     old.signatures[redo], old.sizes[redo] = redone.signatures, redone.sizes
-    sketches = Sketches(old.signatures, old.sizes)
+    windows = None
+    if old.windows is not None and redone.windows is not None:  # the changed texts' rows replaced
+        doc, key = old.windows
+        kept = ~changed[doc]
+        windows = (np.concatenate((doc[kept], redo[redone.windows[0]])), np.concatenate((key[kept], redone.windows[1])))
+    sketches = Sketches(old.signatures, old.sizes, windows=windows)
     found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
-    found += judge_pairs(candidates(sketches, texts, config, among=changed), sketches, texts, config)
+    found += judge_pairs(candidates(sketches, config, among=changed), sketches, texts, config)
     return sketches, sorted(found, key=lambda f: (f[0], f[1]))
 
 

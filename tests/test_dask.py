@@ -73,14 +73,14 @@ def test_a_pair_sharing_window_keys_in_two_buckets_adds_them_up():
 
     from dedup._candidates import MIN_SHARED_KEYS, enough_keys
 
-    bounds = np.array([0, 2])
-    first = _dask._bucket_shared(
-        [(np.array([6], np.uint64), np.array([0])), (np.array([6], np.uint64), np.array([1]))], bounds
-    )
-    second = _dask._bucket_shared(
-        [(np.array([9], np.uint64), np.array([0])), (np.array([9], np.uint64), np.array([1]))], bounds
-    )
-    assert MIN_SHARED_KEYS == 2 and enough_keys(first[(0, 0)]).tolist() == []
+    def bucket(keys):  # documents 0 and 1, in two partitions, both holding ``keys``
+        keys = np.array(keys, np.uint64) << np.uint64(40)  # keys are hashes, compared on their high bits
+        return _dask._bucket_shared(
+            [(keys, np.zeros(len(keys), int)), (keys, np.ones(len(keys), int))], np.array([0, 2])
+        )
+
+    first, second = bucket(range(1, MIN_SHARED_KEYS)), bucket([MIN_SHARED_KEYS])
+    assert enough_keys(first[(0, 0)]).tolist() == []
     assert enough_keys(np.concatenate((first[(0, 0)], second[(0, 0)]))).tolist() == [[0, 1]]
 
 
