@@ -131,9 +131,17 @@ def shared_keys(windows: tuple[I64, U64], among: Bools | None = None) -> I64:
     doc, keys = windows
     bits = max(DOC_BITS, int(doc.max(initial=0)).bit_length())
     low = np.uint64((1 << bits) - 1)
-    packed = distinct((keys.astype(np.uint64) & ~low) | doc.astype(np.uint64))  # a key held twice counts once
+    packed = keys.astype(np.uint64) & ~low  # made and sorted in place: the rows are the largest arrays of a scan
+    packed |= doc.astype(np.int64, copy=False).view(np.uint64)
+    packed = distinct(packed)  # a key held twice counts once
+    key = packed >> np.uint64(bits)
+    same = key[1:] == key[:-1]
+    held_by_others = np.zeros(len(key), dtype=bool)
+    held_by_others[1:] |= same
+    held_by_others[:-1] |= same
+    packed, key = packed[held_by_others], key[held_by_others]  # most keys have one holder
     holder = (packed & low).astype(np.int64)
-    starts, holders = runs(packed >> np.uint64(bits))
+    starts, holders = runs(key)
     n = int(holder.max(initial=0)) + 1
     pairs = [np.zeros(0, dtype=np.int64)]  # as i * n + j
     for size in np.unique(holders[(holders >= 2) & (holders <= MAX_KEY_DOCS)]).tolist():
