@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._align import strongest, token_sentences, verbatim_passage
+from ._align import stronger, strongest, token_sentences, verbatim_passage
 from ._batching import WORKERS
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, fingerprint
@@ -47,10 +47,11 @@ def judge_profiled(
         if full or (verdict is None and config.partial_reuse):
             # Reused passages are looked for only where no verdict about whole texts fits.
             words = words or token_sentences(profiles.tokens, rules.join_wrapped)
-            similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap, rules)
+            enough = config.partial_similarity
+            similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap, rules, enough)
             if rules.verbatim_words:
                 copied = verbatim_passage(profiles.tokens, i, j, rules.verbatim_words)
-                similarity, shared = max((similarity, shared), copied, key=lambda b: (b[1], b[0]))
+                similarity, shared = stronger((similarity, shared), copied, enough)
             s = dataclasses.replace(s, passage=similarity, passage_words=float(shared))
             verdict = decide(bool(same), s, config)
         judged.append((verdict, s))
