@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -276,11 +276,17 @@ def token_sentences(tokens: Tokens, join_wrapped: bool = False) -> SentenceWords
 
 
 def strongest(
-    words: SentenceWords, i: int, j: int, minimum: float, gap: int, rules: Rules = WHOLE_TEXT, enough: float = 0.0
+    words: SentenceWords,
+    i: int,
+    j: int,
+    minimum: float,
+    gap: int,
+    rules: Rules = WHOLE_TEXT,
+    counts: Callable[[float, int], bool] = lambda similarity, shared: True,
 ) -> tuple[float, int]:
     """The similarity of the reused passage of documents ``i`` and ``j`` that shares the most
-    content words, and how many it shares; ``(0.0, 0)`` when they share none. Passages whose
-    similarity reaches ``enough`` come before weaker ones, whatever they share (see :func:`stronger`).
+    content words, and how many it shares; ``(0.0, 0)`` when they share none. Passages that
+    ``counts(similarity, shared)`` come before the others, whatever they share (see :func:`stronger`).
 
     Only passages of two sentences or more in both texts count (one sentence is a
     quotation or a list of names). A passage that ends both texts, or starts both, is
@@ -297,21 +303,22 @@ def strongest(
         if c.rows[0] == c.rows[1] or c.cols[0] == c.cols[1]:
             continue  # one sentence is a quotation or a list of names, not a reused passage
         similarity, _, shared = words.overlap(i, j, c.rows, c.cols)
-        best = stronger(best, (similarity, shared), enough)
+        best = stronger(best, (similarity, shared), counts)
     return best
 
 
-def stronger(a: tuple[float, int], b: tuple[float, int], enough: float) -> tuple[float, int]:
+def stronger(a: tuple[float, int], b: tuple[float, int], counts: Callable[[float, int], bool]) -> tuple[float, int]:
     """Of two passages ``(similarity, shared content words)``, the one that says more about
-    reuse: one reaching similarity ``enough`` over one that does not (a long passage of weak
-    matches says less than a shorter one of close ones), then the one sharing more words.
+    reuse: one that ``counts`` over one that does not (a long passage of weak matches can
+    hide a shorter one of close matches), then the one sharing more words.
 
     Examples
     --------
-    >>> stronger((0.45, 21), (0.62, 15), enough=0.5), stronger((0.7, 9), (0.8, 6), enough=0.5)
+    >>> close = lambda similarity, shared: similarity >= 0.5
+    >>> stronger((0.45, 21), (0.62, 15), close), stronger((0.7, 9), (0.8, 6), close)
     ((0.62, 15), (0.7, 9))
     """
-    return max(a, b, key=lambda p: (p[0] >= enough, p[1], p[0]))
+    return max(a, b, key=lambda p: (counts(*p), p[1], p[0]))
 
 
 def verbatim_passage(tokens: Tokens, i: int, j: int, minimum: int) -> tuple[float, int]:

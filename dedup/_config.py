@@ -96,7 +96,12 @@ class DetectorConfig:
         A pair is ``partial`` when a reused passage's two sides share at least this many
         content words...
     partial_similarity : float
-        ...and their rarity-weighted Dice similarity as wholes reaches this.
+        ...and their rarity-weighted Dice similarity as wholes reaches this...
+    partial_long_words : int
+        ...or when they share at least this many content words...
+    partial_long_similarity : float
+        ...and their similarity reaches this: a summary or a heavy rewrite of a long
+        passage shares many words, less densely.
     source_margin : float
         The original of a pair is named from content when the two texts' shares of
         aligned material differ by at least this (see :class:`~dedup.Evidence`).
@@ -144,6 +149,8 @@ class DetectorConfig:
     partial_reuse: bool = False
     partial_words: int = 8
     partial_similarity: float = 0.5
+    partial_long_words: int = 20
+    partial_long_similarity: float = 0.35
     source_margin: float = 0.1
     keep_text: bool = False
     strip_boilerplate: bool = True
@@ -171,6 +178,7 @@ class DetectorConfig:
         check_int("boilerplate_min_docs", self.boilerplate_min_docs, 2)
         check_int("passage_gap", self.passage_gap, 0, 1000)
         check_int("partial_words", self.partial_words, 1)
+        check_int("partial_long_words", self.partial_long_words, 1)
         for name in (
             "candidate_overlap",
             "candidate_cosine",
@@ -181,6 +189,7 @@ class DetectorConfig:
             "boilerplate_max_share",
             "paraphrase_spread",
             "partial_similarity",
+            "partial_long_similarity",
         ):
             check_fraction(name, getattr(self, name))
         if self.max_age is not None and (

@@ -23,7 +23,7 @@ from ._passages import rules_for
 from ._rerank import Profiles, Scores
 from ._tokenize import Tokens
 from ._types import F64, I64, U32
-from ._verdict import Verdict, decide, may_be_derived
+from ._verdict import Verdict, decide, is_reused, may_be_derived
 
 #: A pair of texts with a verdict: ``(i, j, verdict, scores)``, rows of a batch.
 Found = tuple[int, int, Verdict, Scores]
@@ -42,16 +42,16 @@ def judge_profiled(
     judged = []
     words = None
     rules = rules_for(config.partial_reuse)
+    counts = functools.partial(is_reused, config=config)
     for i, j, same, s in zip(left.tolist(), right.tolist(), identical, scores, strict=True):
         verdict = decide(bool(same), s, config)
         if full or (verdict is None and config.partial_reuse):
             # Reused passages are looked for only where no verdict about whole texts fits.
             words = words or token_sentences(profiles.tokens, rules.join_wrapped)
-            enough = config.partial_similarity
-            similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap, rules, enough)
+            similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap, rules, counts)
             if rules.verbatim_words:
                 copied = verbatim_passage(profiles.tokens, i, j, rules.verbatim_words)
-                similarity, shared = stronger((similarity, shared), copied, enough)
+                similarity, shared = stronger((similarity, shared), copied, counts)
             s = dataclasses.replace(s, passage=similarity, passage_words=float(shared))
             verdict = decide(bool(same), s, config)
         judged.append((verdict, s))

@@ -64,11 +64,10 @@ def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict |
     order kept through the whole of the shorter text (``spread``), which independent
     reports sharing a passage or a few names and figures do not have.
 
-    With ``partial_reuse``, a pair that none of these fits is ``partial`` when its strongest reused passage
-    (``passage``, ``passage_words``; see ``_passages``) shares at least ``partial_words``
-    content words and its two sides reach ``partial_similarity`` as wholes. The verdicts
-    about whole texts come first, so a partial pair is one where most of at least one
-    text is its own.
+    With ``partial_reuse``, a pair that none of these fits is ``partial`` when its strongest
+    reused passage (``passage``, ``passage_words``; see ``_passages``) is reuse
+    (:func:`is_reused`). The verdicts about whole texts come first, so a partial pair is one
+    where most of at least one text is its own.
     """
     if identical:
         return Verdict.EXACT
@@ -80,10 +79,15 @@ def decide(identical: bool, scores: Scores, config: DetectorConfig) -> Verdict |
         and scores.spread >= config.paraphrase_spread
     ):
         return Verdict.PARAPHRASE
-    if (
-        config.partial_reuse
-        and scores.passage_words >= config.partial_words
-        and scores.passage >= config.partial_similarity
-    ):
+    if config.partial_reuse and is_reused(scores.passage, scores.passage_words, config):
         return Verdict.PARTIAL
     return None
+
+
+def is_reused(similarity: float, shared: float, config: DetectorConfig) -> bool:
+    """Whether a passage whose two sides share ``shared`` content words at this similarity
+    is reuse: ``partial_words`` at ``partial_similarity``, or ``partial_long_words`` at
+    ``partial_long_similarity``."""
+    return (shared >= config.partial_words and similarity >= config.partial_similarity) or (
+        shared >= config.partial_long_words and similarity >= config.partial_long_similarity
+    )
