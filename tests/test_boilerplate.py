@@ -1,6 +1,7 @@
 """Page chrome is stripped before comparing: it neither makes false matches nor hides real ones."""
 
 import numpy as np
+import pytest
 
 from dedup import Boilerplate, Detector, DetectorConfig
 from dedup._scan import find_local
@@ -87,8 +88,9 @@ def test_a_line_copied_into_several_derived_documents_is_kept():
     assert ARTICLE[first_sentences.a_start : first_sentences.a_end] == first.strip()
 
 
-def test_judging_again_only_the_changed_documents_gives_what_a_full_pass_gives():
-    config = DetectorConfig()
+@pytest.mark.parametrize("partial_reuse", [False, True])
+def test_judging_again_only_the_changed_documents_gives_what_a_full_pass_gives(partial_reuse):
+    config = DetectorConfig(partial_reuse=partial_reuse)
     pages = [text for _, text in _pages()] + [ARTICLE, ARTICLE.replace("Tuesday", "Monday"), UNRELATED]
     blanked = [text.replace("Share.", "      ") for text in pages]
     changed = np.array([a != b for a, b in zip(pages, blanked, strict=True)])
@@ -99,6 +101,8 @@ def test_judging_again_only_the_changed_documents_gives_what_a_full_pass_gives()
     assert got == expected
     np.testing.assert_array_equal(got_sketches.signatures, expected_sketches.signatures)
     np.testing.assert_array_equal(got_sketches.sizes, expected_sketches.sizes)
+    if partial_reuse:  # the changed texts' window keys replaced, in any order
+        assert sorted(zip(*got_sketches.windows, strict=True)) == sorted(zip(*expected_sketches.windows, strict=True))
 
 
 def test_an_empty_batch_or_one_without_words_scans_to_nothing():
