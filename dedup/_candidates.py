@@ -113,35 +113,24 @@ MIN_SHARED_KEYS = 4
 MAX_KEY_DOCS = 50
 
 
-#: Window keys are sorted packed with their document in one ``uint64``: the document in
-#: the low bits (at least this many), the key's high bits above it.
-DOC_BITS = 24
+def shared_keys(rows: U64, bits: int, among: Bools | None = None, minimum: int = 1) -> I64:
+    """The rows ``(i, j, keys)``, ``i < j``, of the pairs of texts that share at least
+    ``minimum`` window keys and how many they share, sorted, from window rows with the
+    document in the low ``bits`` (:func:`~dedup._fingerprint.window_rows`); keys held by
+    more than :data:`MAX_KEY_DOCS` texts do not count.
 
-
-def shared_keys(windows: tuple[I64, U64], among: Bools | None = None) -> I64:
-    """The rows ``(i, j, keys)``, ``i < j``, of the pairs of texts that share window keys and
-    how many they share, sorted; keys held by more than :data:`MAX_KEY_DOCS` texts do not count.
-
-    Keys are compared on their high ``64 - DOC_BITS`` bits (40 below 16 million documents),
-    so that one sort of packed integers, several times faster than sorting the rows, groups
-    each key's holders. Every holder of a key must be in ``windows``: the Dask engine routes
-    each key's rows to one bucket and adds up a pair's keys over the buckets
-    (:func:`enough_keys`). With ``among``, only the pairs with a text where it is true.
+    Every holder of a key must be in ``rows``: the Dask engine routes each key's rows to one
+    bucket and adds up a pair's keys over the buckets (:func:`enough_keys`). With
+    ``among``, only the pairs with a text where it is true.
     """
-    doc, keys = windows
-    bits = max(DOC_BITS, int(doc.max(initial=0)).bit_length())
-    low = np.uint64((1 << bits) - 1)
-    packed = keys.astype(np.uint64) & ~low  # made and sorted in place: the rows are the largest arrays of a scan
-    packed |= doc.astype(np.int64, copy=False).view(np.uint64)
-    packed = distinct(packed)  # a key held twice counts once
-    key = packed >> np.uint64(bits)
+    rows = distinct(rows)  # sorted by key, then document; a key a text holds twice counts once
+    key = rows >> np.uint64(bits)
     same = key[1:] == key[:-1]
-    held_by_others = np.zeros(len(key), dtype=bool)
+    held_by_others = np.zeros(len(rows), dtype=bool)  # most keys have one holder
     held_by_others[1:] |= same
     held_by_others[:-1] |= same
-    packed, key = packed[held_by_others], key[held_by_others]  # most keys have one holder
-    holder = (packed & low).astype(np.int64)
-    starts, holders = runs(key)
+    holder = (rows[held_by_others] & np.uint64((1 << bits) - 1)).astype(np.int64)
+    starts, holders = runs(key[held_by_others])
     n = int(holder.max(initial=0)) + 1
     pairs = [np.zeros(0, dtype=np.int64)]  # as i * n + j
     for size in np.unique(holders[(holders >= 2) & (holders <= MAX_KEY_DOCS)]).tolist():
@@ -152,8 +141,9 @@ def shared_keys(windows: tuple[I64, U64], among: Bools | None = None) -> I64:
     if among is not None:
         every = every[among[every // n] | among[every % n]]
     every.sort()
-    first, shared = runs(every)
-    return np.column_stack((every[first] // n, every[first] % n, shared)).astype(np.int64)
+    found, shared = runs(every)
+    pairs_found = every[found[shared >= minimum]]
+    return np.column_stack((pairs_found // n, pairs_found % n, shared[shared >= minimum])).astype(np.int64)
 
 
 def enough_keys(shared: I64) -> I64:
@@ -164,16 +154,15 @@ def enough_keys(shared: I64) -> I64:
     return pairs[total >= MIN_SHARED_KEYS].reshape(-1, 2).astype(np.int64)
 
 
-def passage_candidates(windows: tuple[I64, U64], among: Bools | None = None) -> I64:
+def passage_candidates(rows: U64, bits: int, among: Bools | None = None) -> I64:
     """The pairs ``(i, j)``, ``i < j``, of a batch that share a passage, sorted: the passage channel.
 
     Whole-text signatures of a long text barely move when a tenth of it is another
-    text's passage; the ``(document, key)`` rows of its windows
-    (:func:`~dedup._fingerprint.window_keys`) do. With ``among``, only the pairs with a
-    text where it is true.
+    text's passage; the rows of its windows (:func:`~dedup._fingerprint.window_rows`, the
+    document in the low ``bits``) do. With ``among``, only the pairs with a text where it
+    is true.
     """
-    shared = shared_keys(windows, among)
-    return shared[shared[:, 2] >= MIN_SHARED_KEYS, :2]
+    return shared_keys(rows, bits, among, MIN_SHARED_KEYS)[:, :2]
 
 
 def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:

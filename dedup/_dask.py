@@ -30,7 +30,7 @@ import numpy as np
 from ._candidates import enough_keys, keys_of, overlapping, shared_keys
 from ._config import DetectorConfig
 from ._exceptions import MissingDependencyError
-from ._fingerprint import Fingerprints, Sketches, fingerprint, window_keys
+from ._fingerprint import Fingerprints, Sketches, doc_bits, fingerprint, window_keys, window_rows
 from ._judge import Found, judge
 from ._lsh import pairs_sharing_keys
 from ._types import I64, U64
@@ -115,7 +115,8 @@ def _bucket_shared(rows: list[tuple[U64, I64]], bounds: I64) -> dict[tuple[int, 
     """Rows ``(i, j, keys)`` of the documents sharing window keys of this bucket, by block."""
     keys = np.concatenate([k for k, _ in rows])
     docs = np.concatenate([d for _, d in rows])
-    return _by_block(shared_keys((docs, keys)), bounds)
+    bits = doc_bits(int(bounds[-1]))  # the batch's, as the local engine's
+    return _by_block(shared_keys(window_rows(docs, keys, bits), bits), bounds)
 
 
 def _judge_block(

@@ -25,7 +25,7 @@ from ._boilerplate import Boilerplate, Lines, known_chrome
 from ._candidates import batch_candidates, passage_candidates
 from ._config import DetectorConfig
 from ._exceptions import ConfigError, InputError
-from ._fingerprint import Sketches, sketch, tokens_of
+from ._fingerprint import Sketches, doc_bits, sketch, tokens_of
 from ._judge import Found, judge_with
 from ._texts import Texts
 from ._timestamps import check_optional_time
@@ -122,7 +122,7 @@ def candidates(sketches: Sketches, config: DetectorConfig, among: Bools | None =
     """The candidate pairs of a batch: of whole texts, and of passages with ``partial_reuse``."""
     pairs = batch_candidates(sketches, config, among)
     if sketches.windows is not None:
-        passages = passage_candidates(sketches.windows, among)
+        passages = passage_candidates(sketches.windows, doc_bits(len(sketches.sizes)), among)
         pairs = np.unique(np.concatenate((pairs, passages)), axis=0).reshape(-1, 2).astype(np.int64)
     return pairs
 
@@ -150,15 +150,17 @@ def find_local(
         return sketches, judge_pairs(candidates(sketches, config), sketches, texts, config)
     changed, old_found = before[0], before[2]
     redo = np.flatnonzero(changed)
-    redone = sketch([texts[k] for k in redo.tolist()], config)
+    bits = doc_bits(len(texts))
+    redone = sketch([texts[k] for k in redo.tolist()], config, bits)
     # The rows are replaced in place (a large batch's sketches are not copied); the old
     # sketches are the engine's own, and new ones make their low bytes afresh.
     old.signatures[redo], old.sizes[redo] = redone.signatures, redone.sizes
     windows = None
     if old.windows is not None and redone.windows is not None:  # the changed texts' rows replaced
-        doc, key = old.windows
-        kept = ~changed[doc]
-        windows = (np.concatenate((doc[kept], redo[redone.windows[0]])), np.concatenate((key[kept], redone.windows[1])))
+        low = np.uint64((1 << bits) - 1)
+        kept = old.windows[~changed[(old.windows & low).astype(np.int64)]]
+        renumbered = (redone.windows & ~low) | redo[(redone.windows & low).astype(np.int64)].view(np.uint64)
+        windows = np.concatenate((kept, renumbered))
     sketches = Sketches(old.signatures, old.sizes, windows=windows)
     found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
     found += judge_pairs(candidates(sketches, config, among=changed), sketches, texts, config)
