@@ -116,21 +116,25 @@ MAX_KEY_DOCS = 50
 def shared_keys(rows: U64, bits: int, among: Bools | None = None, minimum: int = 1) -> I64:
     """The rows ``(i, j, keys)``, ``i < j``, of the pairs of texts that share at least
     ``minimum`` window keys and how many they share, sorted, from window rows with the
-    document in the low ``bits`` (:func:`~dedup._fingerprint.window_rows`); keys held by
-    more than :data:`MAX_KEY_DOCS` texts do not count.
+    document in the low ``bits`` (:func:`~dedup._fingerprint.window_rows`, sorted here in
+    place: their order means nothing); keys held by more than :data:`MAX_KEY_DOCS` texts
+    do not count.
 
     Every holder of a key must be in ``rows``: the Dask engine routes each key's rows to one
     bucket and adds up a pair's keys over the buckets (:func:`enough_keys`). With
     ``among``, only the pairs with a text where it is true.
     """
-    rows = distinct(rows)  # sorted by key, then document; a key a text holds twice counts once
-    key = rows >> np.uint64(bits)
-    same = key[1:] == key[:-1]
+    rows.sort()  # by key, then document, in place: the rows are the largest arrays of a scan
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    rows = rows[first]  # a key a text holds twice counts once
+    same = (rows[1:] ^ rows[:-1]) >> np.uint64(bits) == 0
     held_by_others = np.zeros(len(rows), dtype=bool)  # most keys have one holder
     held_by_others[1:] |= same
     held_by_others[:-1] |= same
-    holder = (rows[held_by_others] & np.uint64((1 << bits) - 1)).astype(np.int64)
-    starts, holders = runs(key[held_by_others])
+    rows = rows[held_by_others]
+    holder = (rows & np.uint64((1 << bits) - 1)).astype(np.int64)
+    starts, holders = runs(rows >> np.uint64(bits))
     n = int(holder.max(initial=0)) + 1
     pairs = [np.zeros(0, dtype=np.int64)]  # as i * n + j
     for size in np.unique(holders[(holders >= 2) & (holders <= MAX_KEY_DOCS)]).tolist():
