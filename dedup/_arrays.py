@@ -47,8 +47,11 @@ def distinct_rows(rows: I64, keys: U64) -> tuple[I64, U64]:
     >>> rows.tolist(), keys.tolist()
     ([0, 1], [9, 7])
     """
-    pairs = np.unique(np.stack((rows.astype(np.uint64), keys.astype(np.uint64)), axis=1).reshape(-1, 2), axis=0)
-    return pairs[:, 0].astype(np.int64), pairs[:, 1].copy()
+    order = np.lexsort((keys, rows))  # several times faster than np.unique(..., axis=0)
+    rows, keys = rows[order].astype(np.int64), keys[order].astype(np.uint64)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (keys[1:] != keys[:-1])
+    return rows[first], keys[first]
 
 
 def codes(values: U32) -> tuple[U32, I64]:

@@ -208,12 +208,17 @@ class PassageIndex:
         more than ``max_holders`` slots (common phrasing, or a story stored many times) is
         not counted, nor read: a look-up costs the same whatever the size of the index.
         """
-        codes = np.unique(np.stack((keys.astype(np.uint64), rows.astype(np.uint64)), axis=1), axis=0)
-        flat, owner = codes[:, 0].copy(), codes[:, 1].astype(np.int64)
+        order = np.lexsort((rows, keys))
+        keys, rows = keys[order].astype(np.uint64), rows[order].astype(np.int64)
+        first = np.ones(len(keys), dtype=bool)  # a key a document holds twice counts once
+        first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+        flat, owner = keys[first], rows[first]
         rare = self._keys.count(flat) <= max_holders
         found, slots = self._keys.lookup(flat[rare], owner[rare])
-        pairs, shared = np.unique(np.stack((found, slots), axis=1).reshape(-1, 2), axis=0, return_counts=True)
-        return pairs[shared >= min_shared].reshape(-1, 2).astype(np.int64)
+        span = int(slots.max(initial=0)) + 1
+        pairs, shared = np.unique(found * span + slots, return_counts=True)
+        pairs = pairs[shared >= min_shared]
+        return np.stack((pairs // span, pairs % span), axis=1).astype(np.int64)
 
     def entries(self) -> tuple[I64, U64]:
         """Every ``(slot, key)`` held."""
