@@ -1,11 +1,15 @@
 """Each stage on its own: fingerprint, candidates, judge, explain."""
 
+import itertools
+from collections import Counter
+
 import numpy as np
+import pytest
 
 from dedup import DetectorConfig, Evidence, Verdict
-from dedup._candidates import batch_candidates, gate_for, keys_of
+from dedup._candidates import MAX_KEY_DOCS, batch_candidates, gate_for, keys_of, shared_keys
 from dedup._explain import explain
-from dedup._fingerprint import Fingerprints, fingerprint, sketch
+from dedup._fingerprint import Fingerprints, doc_bits, fingerprint, sketch, window_rows
 from dedup._ingest import to_store
 from dedup._judge import judge
 from dedup._memory import MemoryStore
@@ -33,6 +37,32 @@ def test_sketches_are_the_signatures_and_sizes_of_fingerprints():
 
 def test_candidates_of_a_batch_are_the_copy_pair_only():
     assert batch_candidates(sketch(TEXTS, CONFIG), CONFIG).tolist() == [[0, 2]]
+
+
+@pytest.mark.parametrize(("seed", "bits"), [(0, doc_bits(80)), (1, doc_bits(80)), (2, 30)])
+def test_pairs_sharing_window_keys_are_those_a_brute_force_count_finds(seed, bits):
+    rng = np.random.default_rng(seed)
+    pool = rng.integers(0, 2**64 - 1, size=40, dtype=np.uint64, endpoint=True)
+    docs = rng.integers(0, 80, size=500)
+    keys = pool[rng.integers(0, len(pool), size=500)]
+    docs, keys = np.append(docs, np.arange(60)), np.append(keys, np.full(60, pool[0]))  # a common key
+    holders: dict[int, set[int]] = {}
+    for doc, key in zip(docs.tolist(), keys.tolist(), strict=True):
+        holders.setdefault(key, set()).add(doc)
+    shared = Counter(
+        pair
+        for held in holders.values()
+        if len(held) <= MAX_KEY_DOCS
+        for pair in itertools.combinations(sorted(held), 2)
+    )
+    among = rng.random(80) < 0.3
+    for minimum, only in [(1, None), (3, None), (2, among)]:
+        expected = sorted(
+            [a, b, count]
+            for (a, b), count in shared.items()
+            if count >= minimum and (only is None or only[a] or only[b])
+        )
+        assert shared_keys(window_rows(docs, keys, bits), bits, only, minimum).tolist() == expected
 
 
 def test_candidates_from_a_store_pass_the_same_gate():
