@@ -234,7 +234,8 @@ def _parser() -> argparse.ArgumentParser:
         "Kind pan (a PAN text-alignment corpus folder) measures partial reuse instead: each (suspicious, "
         "source) pair is scanned on its own, the aligned passages of what is found are its detections, and "
         "the report gives PAN's plagdet, precision, recall and granularity overall and per category, the "
-        "share of pairs flagged, and the time taken.",
+        "share of pairs flagged, and the time taken; add --partial-reuse, without which a passage inside "
+        "an otherwise different text is not looked for.",
     )
     kinds = sorted([*READERS, "pan"])
     evaluate.add_argument("kind", metavar="KIND", choices=kinds, help="one of: " + ", ".join(kinds))
