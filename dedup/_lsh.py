@@ -213,8 +213,7 @@ class PassageIndex:
         first = np.ones(len(keys), dtype=bool)  # a key a document holds twice counts once
         first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
         flat, owner = keys[first], rows[first]
-        rare = self._keys.count(flat) <= max_holders
-        found, slots = self._keys.lookup(flat[rare], owner[rare])
+        found, slots = self._keys.lookup(flat, owner, max_holders)
         span = int(slots.max(initial=0)) + 1
         pairs, shared = np.unique(found * span + slots, return_counts=True)
         pairs = pairs[shared >= min_shared]
@@ -254,19 +253,18 @@ class _Levels:
             self._main = self._main.merge(self._tail)
             self._tail = _Sorted.empty()
 
-    def lookup(self, keys: U64, owner: I64) -> tuple[I64, I64]:
-        """``(owner of the key, slot)`` of every stored key equal to one of ``keys`` (sorted)."""
-        found = [level.lookup(keys, owner) for level in self._levels()]
+    def lookup(self, keys: U64, owner: I64, max_holders: int | None = None) -> tuple[I64, I64]:
+        """``(owner of the key, slot)`` of every stored key equal to one of ``keys`` (sorted);
+        with ``max_holders``, of those held at most that many times only."""
+        levels = self._levels()
+        spans = [level.span(keys) for level in levels]
+        if max_holders is not None:
+            rare = sum(hi - lo for lo, hi in spans) <= max_holders
+            owner, spans = owner[rare], [(lo[rare], hi[rare]) for lo, hi in spans]
+        found = [level.take(lo, hi, owner) for level, (lo, hi) in zip(levels, spans, strict=True)]
         rows = np.concatenate([np.zeros(0, dtype=np.int64), *(r for r, _ in found)])
         slots = np.concatenate([np.zeros(0, dtype=np.int32), *(s for _, s in found)]).astype(np.int64)
         return rows, slots
-
-    def count(self, keys: U64) -> I64:
-        """How many stored keys equal each of ``keys`` (sorted)."""
-        total = np.zeros(len(keys), dtype=np.int64)
-        for level in self._levels():
-            total += np.searchsorted(level.keys, keys, side="right") - np.searchsorted(level.keys, keys, side="left")
-        return total
 
     def entries(self) -> tuple[U64, I64]:
         """Every ``(key, slot)`` held."""
@@ -307,10 +305,12 @@ class _Sorted:
         at = np.searchsorted(self.keys, other.keys, side="right")
         return _Sorted(np.insert(self.keys, at, other.keys), np.insert(self.slots, at, other.slots))
 
-    def lookup(self, keys: U64, owner: I64) -> tuple[I64, npt.NDArray[np.int32]]:
-        """``(owner of the key, slot)`` of every stored key equal to one of ``keys`` (sorted)."""
-        lo = np.searchsorted(self.keys, keys, side="left")
-        hi = np.searchsorted(self.keys, keys, side="right")
+    def span(self, keys: U64) -> tuple[I64, I64]:
+        """Where each of ``keys`` (sorted) starts and ends among ours."""
+        return np.searchsorted(self.keys, keys, side="left"), np.searchsorted(self.keys, keys, side="right")
+
+    def take(self, lo: I64, hi: I64, owner: I64) -> tuple[I64, npt.NDArray[np.int32]]:
+        """``(owner, slot)`` of our keys in the spans ``lo:hi``, one per key looked up."""
         counts = hi - lo
         take = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
         return np.repeat(owner, counts), self.slots[take]
