@@ -74,10 +74,9 @@ def _band_candidates(band: int, sketches: Sketches, config: DetectorConfig, amon
             codes.append(kept[:, 0] * n + kept[:, 1])
         return distinct(np.concatenate(codes))
     order = np.argsort(column)
-    ordered = column[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    ends = np.append(starts[1:], len(ordered))
-    shared = ends - starts > 1
+    starts, sizes = runs(column[order])
+    ends = starts + sizes
+    shared = sizes > 1
     if among is not None:
         shared &= np.add.reduceat(among[live[order]], starts) > 0
     rough = _kernels.gated_collisions(

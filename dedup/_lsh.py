@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import distinct, distinct_rows
+from ._arrays import distinct, distinct_rows, runs
 from ._config import check_int
 from ._hashing import fmix64, odd_constants
 from ._types import I64, U32, U64, Bools
@@ -54,9 +54,7 @@ def bucket_pairs(column: U64, among: Bools | None) -> Iterator[tuple[I64, I64]]:
     With ``among``, only the buckets holding a row where it is true are paired.
     """
     order = np.argsort(column, kind="stable")
-    ordered = column[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    sizes = np.diff(np.append(starts, len(column)))
+    starts, sizes = runs(column[order])
     # Element p of a bucket pairs with every later element of the same bucket.
     partners = np.repeat(starts + sizes, sizes) - np.arange(len(column)) - 1
     if among is not None and len(starts):
