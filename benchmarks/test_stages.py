@@ -87,6 +87,7 @@ def test_rerank(benchmark, corpus):
 
 
 def test_scan_end_to_end(benchmark, corpus):
+    benchmark.group = "scan"
     benchmark.extra_info["MB"] = megabytes(corpus.texts)
     result = benchmark.pedantic(Detector().scan, args=(corpus.docs,), rounds=3, iterations=1)
     found = {(p.a, p.b) for p in result.pairs}
@@ -95,3 +96,30 @@ def test_scan_end_to_end(benchmark, corpus):
     for a, b, _ in corpus.planted:
         family[b] = family.get(a, a)
     assert all(family.get(a, a) == family.get(b, b) for a, b in found), "a pair outside the planted copies"
+
+
+def _borrowing(corpus, stories=20):
+    """The corpus with ``stories`` of its articles each taking four sentences of another
+    into its middle, and the ``(lender, borrower)`` pairs."""
+    docs, borrowed = dict(corpus.docs), []
+    ids = [doc_id for doc_id, _ in corpus.docs if not any(doc_id in p[:2] for p in corpus.planted)]
+    for lender, borrower in zip(ids[:stories], ids[stories : 2 * stories], strict=True):
+        sentences = re.findall(r"[^.]+\.", docs[lender])
+        middle = len(sentences) // 2
+        host = docs[borrower].split("\n\n")
+        host.insert(len(host) // 2, "".join(sentences[middle : middle + 4]).strip())
+        docs[borrower] = "\n\n".join(host)
+        borrowed.append((lender, borrower))
+    return list(docs.items()), borrowed
+
+
+def test_scan_with_partial_reuse_end_to_end(benchmark, corpus):
+    # Beside test_scan_end_to_end in the "scan" group: the cost of looking for passages.
+    docs, borrowed = _borrowing(corpus)
+    benchmark.group = "scan"
+    benchmark.extra_info["MB"] = megabytes([text for _, text in docs])
+    result = benchmark.pedantic(Detector(partial_reuse=True).scan, args=(docs,), rounds=3, iterations=1)
+    verdicts = {frozenset((p.a, p.b)): p.verdict for p in result.pairs}
+    assert all(verdicts.get(frozenset(pair)) == Verdict.PARTIAL for pair in borrowed)
+    assert all(frozenset((a, b)) in verdicts for a, b, _ in corpus.planted)
+    assert {pair for pair, verdict in verdicts.items() if verdict is Verdict.PARTIAL} == set(map(frozenset, borrowed))
