@@ -120,6 +120,5 @@ def test_scan_with_partial_reuse_end_to_end(benchmark, corpus):
     benchmark.extra_info["MB"] = megabytes([text for _, text in docs])
     result = benchmark.pedantic(Detector(partial_reuse=True).scan, args=(docs,), rounds=3, iterations=1)
     verdicts = {frozenset((p.a, p.b)): p.verdict for p in result.pairs}
-    assert all(verdicts.get(frozenset(pair)) == Verdict.PARTIAL for pair in borrowed)
     assert all(frozenset((a, b)) in verdicts for a, b, _ in corpus.planted)
     assert {pair for pair, verdict in verdicts.items() if verdict is Verdict.PARTIAL} == set(map(frozenset, borrowed))
