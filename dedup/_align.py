@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from ._arrays import doc_index
+from ._arrays import doc_index, span_positions
 from ._config import AUTO
 from ._language import code_of, is_stopword, languages_of, with_codes
 from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, words_needed
@@ -186,7 +186,7 @@ class SentenceWords:
         b_sorted = b_word[order]
         lo, hi = np.searchsorted(b_sorted, a_word, "left"), np.searchsorted(b_sorted, a_word, "right")
         counts = hi - lo
-        match = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        match = span_positions(lo, counts)
         rows_b = int(self.first[j + 1] - self.first[j])
         cells = np.repeat(self.sentence_of[a_lo:a_hi] - self.first[i], counts) * rows_b
         cells += self.sentence_of[b_lo:b_hi][order][match] - self.first[j]

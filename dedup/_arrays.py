@@ -38,6 +38,17 @@ def runs(ordered: np.ndarray) -> tuple[I64, I64]:
     return starts, np.diff(np.append(starts, len(ordered)))
 
 
+def span_positions(starts: I64, counts: I64) -> I64:
+    """The positions ``starts[k], ..., starts[k] + counts[k] - 1`` of every span ``k``, in turn.
+
+    Examples
+    --------
+    >>> span_positions(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist()
+    [5, 6, 9, 10, 11]
+    """
+    return np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+
+
 def distinct_rows(rows: I64, keys: U64) -> tuple[I64, U64]:
     """The distinct ``(row, key)`` pairs of two parallel arrays, sorted by row, then key.
 

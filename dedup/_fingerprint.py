@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import distinct, low_bytes
+from ._arrays import distinct, low_bytes, span_positions
 from ._batching import imap_batches, map_batches
 from ._chrome import tokenize_pages
 from ._config import DetectorConfig
@@ -185,7 +185,7 @@ def window_keys(tokens: Tokens, config: DetectorConfig) -> tuple[I64, U64]:
     start = bounds[doc] + offset * step
     end = np.minimum(start + WINDOW, bounds[doc + 1])
     sizes = end - start
-    take = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+    take = span_positions(start, sizes)
     window_bounds = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
     keys = band_keys(hasher.sign(hashes[take], window_bounds), WINDOW_BANDS, WINDOW_ROWS)
     return np.repeat(doc, WINDOW_BANDS), keys.ravel()

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
-from ._arrays import distinct, distinct_rows, runs
+from ._arrays import distinct, distinct_rows, runs, span_positions
 from ._config import check_int
 from ._hashing import fmix64, odd_constants
 from ._types import I64, U32, U64, Bools
@@ -310,5 +310,4 @@ class _Sorted:
     def take(self, lo: I64, hi: I64, owner: I64) -> tuple[I64, npt.NDArray[np.int32]]:
         """``(owner, slot)`` of our keys in the spans ``lo:hi``, one per key looked up."""
         counts = hi - lo
-        take = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-        return np.repeat(owner, counts), self.slots[take]
+        return np.repeat(owner, counts), self.slots[span_positions(lo, counts)]

@@ -19,6 +19,7 @@ import re
 
 import numpy as np
 
+from ._arrays import span_positions
 from ._types import F64, I64
 
 #: A shared run of at least this many words is copied text.
@@ -54,7 +55,7 @@ def shared_runs(a: np.ndarray, b: np.ndarray, minimum: int = RUN_WORDS) -> I64:
     lo, hi = np.searchsorted(sorted_b, keys_a, "left"), np.searchsorted(sorted_b, keys_a, "right")
     counts = np.where(hi - lo <= MAX_REPEATS, hi - lo, 0)
     at_a = np.repeat(np.arange(len(keys_a)), counts)
-    at_b = order[np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())]
+    at_b = order[span_positions(lo, counts)]
     if len(at_a) == 0:
         return np.zeros((0, 4), dtype=np.int64)
     diagonal = at_b - at_a
