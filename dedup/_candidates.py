@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from . import _kernels
-from ._arrays import agreements, distinct, runs
+from ._arrays import agreements, distinct, runs, span_positions
 from ._batching import WORKERS
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, Sketches
@@ -124,15 +124,20 @@ def shared_keys(rows: U64, bits: int, among: Bools | None = None, minimum: int =
     ``among``, only the pairs with a text where it is true.
     """
     rows.sort()  # by key, then document, in place: the rows are the largest arrays of a scan
+    low = np.uint64((1 << bits) - 1)
+    if among is not None:  # only the keys that a text of ``among`` holds, looked up
+        keys = distinct(rows[among[(rows & low).astype(np.int64)]] & ~low)
+        lo, hi = np.searchsorted(rows, keys), np.searchsorted(rows, keys | low, "right")
+        rows = rows[span_positions(lo, hi - lo)]
     first = np.ones(len(rows), dtype=bool)
     first[1:] = rows[1:] != rows[:-1]
     rows = rows[first]  # a key a text holds twice counts once
-    same = (rows[1:] ^ rows[:-1]) >> np.uint64(bits) == 0
+    same = (rows[1:] ^ rows[:-1]) <= low  # the same key
     held_by_others = np.zeros(len(rows), dtype=bool)  # most keys have one holder
     held_by_others[1:] |= same
     held_by_others[:-1] |= same
     rows = rows[held_by_others]
-    holder = (rows & np.uint64((1 << bits) - 1)).astype(np.int64)
+    holder = (rows & low).astype(np.int64)
     starts, holders = runs(rows >> np.uint64(bits))
     n = int(holder.max(initial=0)) + 1
     pairs = [np.zeros(0, dtype=np.int64)]  # as i * n + j

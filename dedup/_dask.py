@@ -83,7 +83,7 @@ def _route(config: DetectorConfig, prints: Fingerprints, offset: int, buckets: i
 def _route_windows(config: DetectorConfig, prints: Fingerprints, offset: int, buckets: int) -> list[tuple[U64, I64]]:
     """This partition's ``(window key, document)`` rows of the passage channel, split by
     destination bucket: all holders of a key meet in one bucket, as :func:`shared_keys` needs."""
-    docs, keys = window_keys(prints.tokens, config)
+    docs, keys = window_keys(prints.tokens.article(), config)
     return _split(keys, docs + offset, buckets)
 
 

@@ -42,7 +42,7 @@ Docs = Iterable[tuple[str, str] | tuple[str, str, float | None]]
 
 def _windows(prints: Fingerprints, config: DetectorConfig) -> Windows | None:
     """The window keys of the passage channel with ``partial_reuse``, else ``None``."""
-    return window_keys(prints.tokens, config) if config.partial_reuse else None
+    return window_keys(prints.tokens.article(), config) if config.partial_reuse else None
 
 
 def _check_text(text: object) -> str:

@@ -96,16 +96,17 @@ def distinct_counts(hashes: U32, bounds: I64) -> I64:
     return np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=len(bounds) - 1)
 
 
-def _signed(tokens: Tokens, config: DetectorConfig) -> tuple[U32, I64]:
-    """The signatures and distinct-shingle counts of tokenised texts."""
+def _signed(article: Tokens, config: DetectorConfig) -> tuple[U32, I64]:
+    """The signatures and distinct-shingle counts of tokenised texts without their page chrome
+    (``Tokens.article``: index keys leave it out)."""
     hasher = minhasher(config)
-    hashes, bounds = hasher.shingles(tokens.article())  # index keys leave page chrome out
+    hashes, bounds = hasher.shingles(article)
     return hasher.sign(hashes, bounds), distinct_counts(hashes, bounds)
 
 
 def _fingerprint_batch(texts: list[str], config: DetectorConfig) -> Fingerprints:
     tokens = tokenize_pages(texts, config.language)
-    return Fingerprints(tokens, *_signed(tokens, config))
+    return Fingerprints(tokens, *_signed(tokens.article(), config))
 
 
 def fingerprint(texts: Sequence[str], config: DetectorConfig) -> Fingerprints:
@@ -122,8 +123,8 @@ def fingerprint(texts: Sequence[str], config: DetectorConfig) -> Fingerprints:
 
 
 def _sketch_batch(texts: list[str], config: DetectorConfig) -> tuple[U32, I64, tuple[I64, U64] | None]:
-    tokens = tokenize_pages(texts, config.language)
-    return *_signed(tokens, config), window_keys(tokens, config) if config.partial_reuse else None
+    article = tokenize_pages(texts, config.language).article()
+    return *_signed(article, config), window_keys(article, config) if config.partial_reuse else None
 
 
 def sketch(texts: Sequence[str], config: DetectorConfig, window_bits: int | None = None) -> Sketches:
@@ -167,16 +168,17 @@ def window_hasher(seed: int) -> MinHasher:
     return MinHasher(WINDOW_BANDS * WINDOW_ROWS, seed, "affine32", 1, True)
 
 
-def window_keys(tokens: Tokens, config: DetectorConfig) -> tuple[I64, U64]:
-    """The passage channel's keys: ``(document, key)``, one row per window and band.
+def window_keys(article: Tokens, config: DetectorConfig) -> tuple[I64, U64]:
+    """The passage channel's keys: ``(document, key)``, one row per window and band, of
+    tokenised texts without their page chrome (``Tokens.article``).
 
-    The content words outside page chrome of each text are cut into windows of
-    :data:`WINDOW` words starting every half window, and each window is keyed by the band
-    keys of its MinHash signature; a passage of a few sentences shared by two texts of any
-    length shares keys, which whole-text signatures of a long text do not see.
+    The content words of each text are cut into windows of :data:`WINDOW` words starting
+    every half window, and each window is keyed by the band keys of its MinHash signature;
+    a passage of a few sentences shared by two texts of any length shares keys, which
+    whole-text signatures of a long text do not see.
     """
     hasher = window_hasher(config.seed)
-    hashes, bounds = hasher.shingles(tokens.article())
+    hashes, bounds = hasher.shingles(article)
     lengths = np.diff(bounds)
     step = WINDOW // 2
     windows = np.maximum(1, -(-(lengths - WINDOW) // step) + 1) * (lengths > 0)
