@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -61,3 +63,22 @@ def test_texts_without_enough_shared_words_have_no_runs():
     runs, share = text_runs(words_of("one two three"), words_of("one two three four five"))
     assert runs.shape == (0, 4) and share.shape == (0,)
     assert text_runs(words_of(""), words_of(""))[0].shape == (0, 4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        st.one_of(
+            st.characters(codec=None, exclude_categories=()),
+            st.sampled_from("aAäÄßẞﬁİıΣσς_1 .\n"),
+        ),
+        max_size=80,
+    )
+)
+def test_words_are_those_the_regular_expression_finds_and_equal_when_equal_case_folded(text):
+    spans, keys = words_of(text)
+    words = list(re.finditer(r"\w+", text))
+    assert spans.tolist() == [list(m.span()) for m in words]
+    folded = [m.group().casefold() for m in words]
+    same = {(a, b) for a in range(len(words)) for b in range(len(words)) if folded[a] == folded[b]}
+    assert same == {(a, b) for a in range(len(words)) for b in range(len(words)) if keys[a] == keys[b]}
