@@ -28,7 +28,7 @@ from ._language import code_of, is_stopword, languages_of, with_codes
 from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, words_needed
 from ._rarity import idf
 from ._tokenize import CHROME, SENTENCE_START, WRAPPED, Tokens, tokenize
-from ._types import F64, I64, U8, U32
+from ._types import F64, I64, U8, U32, Bools
 from ._verbatim import shared_runs, text_runs, words_of
 
 #: Sentences of a text beyond this many are not aligned, which bounds the quadratic
@@ -126,8 +126,58 @@ def sentence_spans(text: str, join_wrapped: bool = False) -> I64:
                 continue
         ends.append(m.end())
     ends.append(len(text))
+    return _trimmed(text, ends)
+
+
+# Where the tokeniser starts a sentence: after a stop (., ! or ? and the characters NFKC
+# turns into them, a CJK or Devanagari full stop, a line break), whatever follows it. The
+# pattern takes the gap from a stop to the next word; its group, what follows the last stop.
+_STOPS = "!?\n।॥。․‥…‼⁇⁈⁉︕︖︙︰﹒﹖﹗！．？"
+_ONE_STOP = rf"(?:[{re.escape(_STOPS)}]|(?<![0-9])\.|\.(?![0-9]))"  # a full stop between digits joins them
+_STOP = re.compile(rf"{_ONE_STOP}(?:[\W_]*{_ONE_STOP})?([\W_]*)")
+_CLOSING = frozenset("\"'”’)]»")
+# Stops that are ASCII once normalised: a line break after one of them is not a wrapped line;
+# and the blanks around a wrapped line's break, those that NFKC turns into a space included.
+_ASCII_STOPS = frozenset(_STOPS + ".") - frozenset("।॥。")
+_BLANKS = " \t\r\xa0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+
+
+def stop_spans(text: str, join_wrapped: bool = False) -> I64:
+    """``(start, end)`` character offsets of the sentences of ``text``, shape ``(n, 2)``, cut
+    where the verdict's sentences of tokens start (:func:`sentence_starts`): after every stop.
+
+    The verdict's passages are found on sentences of tokens (:func:`token_sentences`); a
+    report cut the same way shows the passages the verdict saw. With ``join_wrapped``, a
+    line break before a lower-case letter, after a character that ends no sentence, does
+    not end one (``_tokenize.WRAPPED``). Spans are trimmed of surrounding whitespace.
+
+    Examples
+    --------
+    >>> text = "Mr. Hajiyev spoke in 1967.World leaders\\nagreed; \\"No.\\" Then…\\nthe end"
+    >>> [text[a:b] for a, b in stop_spans(text, join_wrapped=True).tolist()]
+    ['Mr.', 'Hajiyev spoke in 1967.', 'World leaders\\nagreed; "No."', 'Then…', 'the end']
+    """
+    cuts = [0]
+    for m in _STOP.finditer(text):
+        if m.end() == len(text):
+            break
+        if join_wrapped and "a" <= text[m.end()] <= "z":
+            line_break = m.start() + len(m.group().rstrip(_BLANKS)) - 1
+            before = text[max(0, line_break - 8) : line_break].rstrip(_BLANKS)
+            if text[line_break] == "\n" and before and before[-1] not in _ASCII_STOPS:
+                continue  # a line wrapped inside a sentence
+        cut = m.start(1)
+        while cut < m.end() and text[cut] in _CLOSING:
+            cut += 1
+        cuts.append(cut)
+    cuts.append(len(text))
+    return _trimmed(text, cuts)
+
+
+def _trimmed(text: str, cuts: list[int]) -> I64:
+    """The pieces of ``text`` between consecutive ``cuts``, trimmed of whitespace, blank ones left out."""
     spans = []
-    for start, end in itertools.pairwise(ends):
+    for start, end in itertools.pairwise(cuts):
         piece = text[start:end]
         stripped = piece.strip()
         if stripped:
@@ -260,14 +310,21 @@ def _edges(rows: I64, cols: I64, similarity: F64, words: I64, minimum: float) ->
     return set(zip(rows[keep].tolist(), cols[keep].tolist(), strict=True))
 
 
-def token_sentences(tokens: Tokens, join_wrapped: bool = False) -> SentenceWords:
-    """The sentences of a batch of tokenised documents, cut where a token starts a sentence
-    (after ``.``, ``!``, ``?`` or a line break; with ``join_wrapped``, not after a line
-    wrapped inside a sentence), for the verdict's passages (``_judge``)."""
+def sentence_starts(tokens: Tokens, join_wrapped: bool = False) -> Bools:
+    """Whether each token starts a sentence: a text's first token, and one after ``.``,
+    ``!``, ``?`` or a line break (with ``join_wrapped``, not after a line wrapped inside a
+    sentence); :func:`stop_spans` cuts a text's characters the same way."""
     starts = (tokens.flags & SENTENCE_START) > 0
     if join_wrapped:
         starts &= (tokens.flags & WRAPPED) == 0
     starts[tokens.bounds[:-1][np.diff(tokens.bounds) > 0]] = True
+    return starts
+
+
+def token_sentences(tokens: Tokens, join_wrapped: bool = False) -> SentenceWords:
+    """The sentences of a batch of tokenised documents (:func:`sentence_starts`), for the
+    verdict's passages (``_judge``)."""
+    starts = sentence_starts(tokens, join_wrapped)
     sentence = np.cumsum(starts) - 1
     first = np.concatenate(([0], np.cumsum(starts)[tokens.bounds[1:] - 1]))
     first[1:][np.diff(tokens.bounds) == 0] = 0
@@ -366,7 +423,8 @@ class Sentences:
         # The default gap is the detector's default ``passage_gap``.
         self.gap, self.rules, self.texts = gap, rules, texts
         self._words: dict[int, tuple[I64, I64]] = {}
-        self.spans = [sentence_spans(text, rules.join_wrapped)[:MAX_SENTENCES] for text in texts]
+        cut = stop_spans if rules.every_stop else sentence_spans
+        self.spans = [cut(text, rules.join_wrapped)[:MAX_SENTENCES] for text in texts]
         counts = np.array([len(s) for s in self.spans], dtype=np.int64)
         first = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         pieces = [text[a:b] for text, spans in zip(texts, self.spans, strict=True) for a, b in spans.tolist()]

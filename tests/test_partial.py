@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import ConfigError, Detector, DetectorConfig, Verdict
-from dedup._align import sentence_spans
+from dedup._align import sentence_spans, sentence_starts, stop_spans
 from dedup._passages import PARTIAL, WHOLE_TEXT, cluster_seeds, reused, rules_for
+from dedup._tokenize import tokenize
 
 from .test_detector import ARTICLE, UNRELATED
 
@@ -118,6 +121,45 @@ def test_with_partial_reuse_a_line_wrapped_inside_a_sentence_does_not_end_it():
         "The mayor spoke.",
     ]
     assert not WHOLE_TEXT.join_wrapped and rules_for(True) is PARTIAL and rules_for(False) is WHOLE_TEXT
+
+
+def _report_and_verdict_sentences(text: str) -> tuple[list[list[int]], list[list[int]]]:
+    """The token hashes of each sentence of ``text`` as the report cuts it with partial reuse,
+    and as the verdict does."""
+    spans = stop_spans(text, PARTIAL.join_wrapped).tolist()
+    pieces = tokenize([text[a:b] for a, b in spans])
+    report = [pieces.doc(k).tolist() for k in range(len(spans)) if len(pieces.doc(k))]
+    tokens = tokenize([text])
+    sentence = np.cumsum(sentence_starts(tokens, PARTIAL.join_wrapped)) - 1
+    verdict = [tokens.hashes[sentence == k].tolist() for k in range(int(sentence.max(initial=-1)) + 1)]
+    return report, verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Hajiyev spoke on 4 October 1967.World Space Week began; it costs 3.5 million.",
+        'where.; "I know it\'s there," said Saratoga Fire Chief Ed Kraule. It was 12,000,000 acres',
+        "The river burst its banks and\n\u00a0\u00a0flooded the town\u2026\nthe mayor spoke!\n\nShops (closed.) Then",
+        "地震发生后。救援队赶到现场！居民撤离？ नमस्ते। दुनिया",
+    ],
+)
+def test_with_partial_reuse_the_report_cuts_sentences_where_the_verdict_does(text):
+    report, verdict = _report_and_verdict_sentences(text)
+    assert report == verdict
+    assert len(verdict) > 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["word", "Word", "3", "5", ".", "!", "?", ";", '"', ")", " ", "\n", "\u00a0", "\u2026"]),
+        max_size=40,
+    )
+)
+def test_with_partial_reuse_the_report_cuts_any_text_where_the_verdict_does(parts):
+    report, verdict = _report_and_verdict_sentences("".join(parts))
+    assert report == verdict
 
 
 def _in_a_long_article(seeds: dict[str, str]) -> tuple[str, str, str]:
