@@ -9,6 +9,7 @@ unrelated texts collide too; the overlap gate drops them before any re-ranking.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -21,6 +22,7 @@ from ._fingerprint import Fingerprints, Sketches
 from ._lsh import band_keys, bucket_pairs
 from ._store import Gate
 from ._types import F64, I64, U32, U64, Bools
+from ._windows import WindowRows
 
 
 def keys_of(prints: Fingerprints, config: DetectorConfig) -> U64:
@@ -112,16 +114,16 @@ MIN_SHARED_KEYS = 4
 MAX_KEY_DOCS = 50
 
 
-def shared_keys(rows: U64, bits: int, among: Bools | None = None, minimum: int = 1) -> I64:
-    """The rows ``(i, j, keys)``, ``i < j``, of the pairs of texts that share at least
-    ``minimum`` window keys and how many they share, sorted, from window rows with the
-    document in the low ``bits`` (:func:`~dedup._fingerprint.window_rows`, sorted here in
-    place: their order means nothing); keys held by more than :data:`MAX_KEY_DOCS` texts
-    do not count.
+def shared_keys(rows: U64, bits: int, among: Bools | None = None) -> I64:
+    """The rows ``(i, j, keys)``, ``i < j``, of the pairs of texts that share window keys and
+    how many they share, sorted, from window rows with the document in the low ``bits``
+    (:func:`~dedup._fingerprint.window_rows`, sorted here in place: their order means
+    nothing); keys held by more than :data:`MAX_KEY_DOCS` texts do not count.
 
-    Every holder of a key must be in ``rows``: the Dask engine routes each key's rows to one
-    bucket and adds up a pair's keys over the buckets (:func:`enough_keys`). With
-    ``among``, only the pairs with a text where it is true.
+    Every holder of a key must be in ``rows``: the local engine splits the rows by key range
+    (``_windows``), the Dask engine routes each key's rows to one bucket, and both add up a
+    pair's keys over the parts (:func:`enough_keys`). With ``among``, only the pairs with a
+    text where it is true.
     """
     rows.sort()  # by key, then document, in place: the rows are the largest arrays of a scan
     low = np.uint64((1 << bits) - 1)
@@ -150,27 +152,44 @@ def shared_keys(rows: U64, bits: int, among: Bools | None = None, minimum: int =
         every = every[among[every // n] | among[every % n]]
     every.sort()
     found, shared = runs(every)
-    pairs_found = every[found[shared >= minimum]]
-    return np.column_stack((pairs_found // n, pairs_found % n, shared[shared >= minimum])).astype(np.int64)
+    return np.column_stack((every[found] // n, every[found] % n, shared)).astype(np.int64)
 
 
-def enough_keys(shared: I64) -> I64:
-    """The pairs ``(i, j)`` of rows ``(i, j, keys)`` that share at least :data:`MIN_SHARED_KEYS`
-    keys in all, the rows of one pair added up, sorted."""
-    pairs, row = np.unique(shared[:, :2], axis=0, return_inverse=True)
-    total = np.bincount(row.ravel(), weights=shared[:, 2], minlength=len(pairs))
-    return pairs[total >= MIN_SHARED_KEYS].reshape(-1, 2).astype(np.int64)
+def enough_keys(shared: Iterable[I64], minimum: int = MIN_SHARED_KEYS) -> I64:
+    """The pairs ``(i, j)``, sorted, that share at least ``minimum`` (at most 7) window keys
+    in all, from rows ``(i, j, keys)`` of the parts (or buckets) of the keys, read a part at
+    a time: each part's rows are kept in 8 bytes (the pair, its keys up to 7).
+
+    Examples
+    --------
+    >>> parts = [np.array([[0, 1, 3], [0, 2, 1]]), np.array([[0, 1, 2], [1, 2, 9]])]
+    >>> enough_keys(parts).tolist()
+    [[0, 1], [1, 2]]
+    """
+    packed = [np.zeros(0, dtype=np.uint64)]
+    for rows in shared:
+        pairs = (rows[:, 0] << _DOC_BITS | rows[:, 1]) << 3 | np.minimum(rows[:, 2], 7)
+        packed.append(pairs.astype(np.uint64))
+    every = np.concatenate(packed)
+    every.sort()
+    starts, _ = runs(every >> np.uint64(3))
+    total = np.add.reduceat(every & np.uint64(7), starts) if len(every) else np.zeros(0, dtype=np.uint64)
+    found = (every[starts[total >= minimum]] >> np.uint64(3)).astype(np.int64)
+    return np.stack((found >> _DOC_BITS, found & ((1 << _DOC_BITS) - 1)), axis=1)
 
 
-def passage_candidates(rows: U64, bits: int, among: Bools | None = None) -> I64:
+_DOC_BITS = 30  # a document number in a pair packed by enough_keys: a billion documents a batch
+
+
+def passage_candidates(windows: WindowRows, bits: int, among: Bools | None = None) -> I64:
     """The pairs ``(i, j)``, ``i < j``, of a batch that share a passage, sorted: the passage channel.
 
     Whole-text signatures of a long text barely move when a tenth of it is another
     text's passage; the rows of its windows (:func:`~dedup._fingerprint.window_rows`, the
-    document in the low ``bits``) do. With ``among``, only the pairs with a text where it
-    is true.
+    document in the low ``bits``) do. The keys shared are counted a part of the rows at a
+    time. With ``among``, only the pairs with a text where it is true.
     """
-    return shared_keys(rows, bits, among, MIN_SHARED_KEYS)[:, :2]
+    return enough_keys(shared_keys(part, bits, among) for part in windows.parts())
 
 
 def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:

@@ -121,7 +121,7 @@ def _options() -> dict[str, argparse.ArgumentParser]:
         "--partial-reuse",
         action="store_true",
         help="also report pairs that share a reused passage inside otherwise different texts "
-        "(verdict partial); about twice the time of a scan",
+        "(verdict partial); about 1.5 times the time of a scan",
     )
     thresholds = argparse.ArgumentParser(add_help=False, parents=[passages])
     thresholds.add_argument(

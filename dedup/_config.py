@@ -91,7 +91,7 @@ class DetectorConfig:
         Look for reused passages inside otherwise different texts (the ``partial``
         verdict): a scan also proposes pairs that share a passage (windows of content
         words), and pairs that no other verdict fits are searched for their strongest
-        reused passage. Off by default: it costs a scan about twice its time.
+        reused passage. Off by default: it costs a scan about 1.5 times its time.
     partial_words : int
         A pair is ``partial`` when a reused passage's two sides share at least this many
         content words...

@@ -144,7 +144,7 @@ def _judge_block(
     banded = np.unique(np.concatenate([np.zeros((0, 2), dtype=np.int64), *pairs]), axis=0)
     sketches = Sketches(prints.signatures, prints.sizes)
     gated = overlapping(to_local(banded), sketches, sketches, config)
-    passages = to_local(enough_keys(np.concatenate([np.zeros((0, 3), dtype=np.int64), *shared])))
+    passages = to_local(enough_keys(shared))
     local = np.unique(np.concatenate((gated, passages)), axis=0).reshape(-1, 2).astype(np.int64)
     found = judge(local, prints, config)
     to_global = np.concatenate([np.arange(o, o + n) for o, n in zip(base.tolist(), lengths.tolist(), strict=True)])

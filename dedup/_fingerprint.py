@@ -26,6 +26,7 @@ from ._lsh import band_keys
 from ._minhash import MinHasher
 from ._tokenize import Tokens
 from ._types import I64, U8, U32, U64
+from ._windows import WindowRows
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,8 @@ class Sketches:
     signatures: U32
     sizes: I64
     in_place: bool = False
-    #: With ``partial_reuse``, the passage channel's window rows (:func:`window_rows`).
-    windows: U64 | None = None
+    #: With ``partial_reuse``, the passage channel's window rows (:func:`window_rows`), by key range.
+    windows: WindowRows | None = None
 
     @functools.cached_property
     def low(self) -> U8:
@@ -138,15 +139,15 @@ def sketch(texts: Sequence[str], config: DetectorConfig, window_bits: int | None
     signatures = np.empty((len(texts), config.num_perm), dtype=np.uint32)
     sizes = np.empty(len(texts), dtype=np.int64)
     bits = doc_bits(len(texts)) if window_bits is None else window_bits
-    rows = [np.zeros(0, dtype=np.uint64)]
+    rows = WindowRows() if config.partial_reuse else None
     done = 0
     for batch_signatures, batch_sizes, windows in imap_batches(functools.partial(_sketch_batch, config=config), texts):
         signatures[done : done + len(batch_sizes)] = batch_signatures
         sizes[done : done + len(batch_sizes)] = batch_sizes
-        if windows is not None:
-            rows.append(window_rows(windows[0] + done, windows[1], bits))
+        if rows is not None and windows is not None:
+            rows.add(window_rows(windows[0] + done, windows[1], bits))
         done += len(batch_sizes)
-    return Sketches(signatures, sizes, windows=np.concatenate(rows) if config.partial_reuse else None)
+    return Sketches(signatures, sizes, windows=rows)
 
 
 def tokens_of(texts: Sequence[str], config: DetectorConfig) -> Tokens:

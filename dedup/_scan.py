@@ -158,9 +158,9 @@ def find_local(
     windows = None
     if old.windows is not None and redone.windows is not None:  # the changed texts' rows replaced
         low = np.uint64((1 << bits) - 1)
-        kept = old.windows[~changed[(old.windows & low).astype(np.int64)]]
-        renumbered = (redone.windows & ~low) | redo[(redone.windows & low).astype(np.int64)].view(np.uint64)
-        windows = np.concatenate((kept, renumbered))
+        windows = old.windows.without(changed, bits)
+        for part in redone.windows.parts():
+            windows.add((part & ~low) | redo[(part & low).astype(np.int64)].view(np.uint64))
     sketches = Sketches(old.signatures, old.sizes, windows=windows)
     found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
     found += judge_pairs(candidates(sketches, config, among=changed), sketches, texts, config)

@@ -7,12 +7,21 @@ import numpy as np
 import pytest
 
 from dedup import DetectorConfig, Evidence, Verdict
-from dedup._candidates import MAX_KEY_DOCS, batch_candidates, gate_for, keys_of, shared_keys
+from dedup._candidates import (
+    MAX_KEY_DOCS,
+    MIN_SHARED_KEYS,
+    batch_candidates,
+    gate_for,
+    keys_of,
+    passage_candidates,
+    shared_keys,
+)
 from dedup._explain import explain
 from dedup._fingerprint import Fingerprints, doc_bits, fingerprint, sketch, window_rows
 from dedup._ingest import to_store
 from dedup._judge import judge
 from dedup._memory import MemoryStore
+from dedup._windows import WindowRows
 
 from .test_detector import ARTICLE, UNRELATED, _variants
 
@@ -56,13 +65,16 @@ def test_pairs_sharing_window_keys_are_those_a_brute_force_count_finds(seed, bit
         for pair in itertools.combinations(sorted(held), 2)
     )
     among = rng.random(80) < 0.3
-    for minimum, only in [(1, None), (3, None), (2, among)]:
-        expected = sorted(
-            [a, b, count]
-            for (a, b), count in shared.items()
-            if count >= minimum and (only is None or only[a] or only[b])
-        )
-        assert shared_keys(window_rows(docs, keys, bits), bits, only, minimum).tolist() == expected
+    for only in (None, among):
+        expected = sorted([a, b, count] for (a, b), count in shared.items() if only is None or only[a] or only[b])
+        assert shared_keys(window_rows(docs, keys, bits), bits, only).tolist() == expected
+        # Split by key range and spilled to files, counted a part at a time: the same pairs.
+        rows = WindowRows(spill_after=1000)
+        for half in np.array_split(window_rows(docs, keys, bits), 2):
+            rows.add(half)
+        assert rows.spilled and len(rows) == len(docs)
+        passages = passage_candidates(rows, bits, only).tolist()
+        assert passages == [[a, b] for a, b, count in expected if count >= MIN_SHARED_KEYS]
 
 
 def test_candidates_from_a_store_pass_the_same_gate():
