@@ -24,9 +24,9 @@ from ._chrome import tokenize_pages
 from ._config import DetectorConfig
 from ._lsh import band_keys
 from ._minhash import MinHasher
+from ._parts import Parts
 from ._tokenize import Tokens
 from ._types import I64, U8, U32, U64
-from ._windows import WindowRows
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class Sketches:
     sizes: I64
     in_place: bool = False
     #: With ``partial_reuse``, the passage channel's window rows (:func:`window_rows`), by key range.
-    windows: WindowRows | None = None
+    windows: Parts | None = None
 
     @functools.cached_property
     def low(self) -> U8:
@@ -139,7 +139,7 @@ def sketch(texts: Sequence[str], config: DetectorConfig, window_bits: int | None
     signatures = np.empty((len(texts), config.num_perm), dtype=np.uint32)
     sizes = np.empty(len(texts), dtype=np.int64)
     bits = doc_bits(len(texts)) if window_bits is None else window_bits
-    rows = WindowRows() if config.partial_reuse else None
+    rows = Parts() if config.partial_reuse else None
     done = 0
     for batch_signatures, batch_sizes, windows in imap_batches(functools.partial(_sketch_batch, config=config), texts):
         signatures[done : done + len(batch_sizes)] = batch_signatures

@@ -38,13 +38,13 @@ def test_a_planted_passage_is_found_as_partial_by_scan(seeds):
 
 
 def test_a_scan_whose_window_rows_spill_to_files_finds_what_one_in_memory_does(seeds, monkeypatch):
-    from dedup import _windows
+    from dedup import _parts
     from dedup._fingerprint import sketch
 
     text, _, source = _planted(seeds)
     docs = [("story", text), ("wire", source), *((f"seed{k}", t) for k, t in sorted(seeds.items()))]
     expected = Detector(partial_reuse=True).scan(docs)
-    monkeypatch.setattr(_windows, "SPILL_AFTER", 100)
+    monkeypatch.setattr(_parts, "SPILL_AFTER", 100)
     assert sketch([t for _, t in docs], DetectorConfig(partial_reuse=True)).windows.spilled
     assert Detector(partial_reuse=True).scan(docs) == expected
     assert ("story", "wire", Verdict.PARTIAL) in [(p.a, p.b, p.verdict) for p in expected.pairs]
@@ -53,11 +53,11 @@ def test_a_scan_whose_window_rows_spill_to_files_finds_what_one_in_memory_does(s
 def test_window_rows_that_cannot_spill_say_where_to_point_tmpdir(monkeypatch, tmp_path):
     import tempfile
 
-    from dedup._windows import WindowRows
+    from dedup._parts import Parts
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing"))
     with pytest.raises(OSError, match="set TMPDIR to a writable folder"):
-        WindowRows(spill_after=0).add(np.arange(3, dtype=np.uint64))
+        Parts(spill_after=0).add(np.arange(3, dtype=np.uint64))
 
 
 def test_a_planted_passage_is_found_by_the_cli(seeds, tmp_path, capsys):

@@ -21,7 +21,7 @@ from dedup._fingerprint import Fingerprints, doc_bits, fingerprint, sketch, wind
 from dedup._ingest import to_store
 from dedup._judge import judge
 from dedup._memory import MemoryStore
-from dedup._windows import WindowRows
+from dedup._parts import Parts
 
 from .test_detector import ARTICLE, UNRELATED, _variants
 
@@ -69,7 +69,7 @@ def test_pairs_sharing_window_keys_are_those_a_brute_force_count_finds(seed, bit
         expected = sorted([a, b, count] for (a, b), count in shared.items() if only is None or only[a] or only[b])
         assert shared_keys(window_rows(docs, keys, bits), bits, only).tolist() == expected
         # Split by key range and spilled to files, counted a part at a time: the same pairs.
-        rows = WindowRows(spill_after=1000)
+        rows = Parts(spill_after=1000)
         for half in np.array_split(window_rows(docs, keys, bits), 2):
             rows.add(half)
         assert rows.spilled and len(rows) == len(docs)

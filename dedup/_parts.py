@@ -1,12 +1,14 @@
-"""The window rows of a batch, split by key range, held in memory up to a budget and spilled
-to temporary files past it.
+"""Rows of a batch split into parts, held in memory up to a budget and spilled to temporary
+files past it.
 
 With ``partial_reuse`` a scan makes a few hundred window rows a text (``_fingerprint.window_rows``,
-8 bytes each): more than all else it holds for the text. A row goes to the part of its key's
-high bits, so that each part holds every holder of its keys and the pairs sharing keys are
-counted a part at a time (``_candidates.passage_candidates``), as the Dask engine counts them a
-bucket at a time. Past :data:`SPILL_AFTER` bytes the parts are appended to unnamed temporary
-files (in ``TMPDIR``, deleted with the rows) and read back one at a time.
+8 bytes each), more than all else it holds for the text, and their pairs of texts sharing a
+key grow faster than the texts (chance collisions of common phrasing). Both are counted a
+part at a time (``_candidates.passage_candidates``), as the Dask engine counts a bucket at a
+time: window rows split by the high bits of their key, so that a part holds every holder of
+its keys; pairs by a hash of the pair, so that a part holds all of a pair's counts. Past
+:data:`SPILL_AFTER` bytes, the parts are appended to unnamed temporary files (in ``TMPDIR``,
+deleted with the rows) and read back one at a time.
 """
 
 from __future__ import annotations
@@ -18,20 +20,20 @@ from typing import IO
 
 import numpy as np
 
-from ._types import U64, Bools
+from ._types import I64, U64, Bools
 
-#: Bytes of window rows a batch holds in memory before it spills them to temporary files.
+#: Bytes of rows held in memory before they are spilled to temporary files.
 SPILL_AFTER = 1 << 28
-#: The key ranges the rows are split into (a power of two): a part is this fraction of them.
-PARTS = 16
+#: The parts rows are split into (a power of two).
+PARTS = 64
 
 
-class WindowRows:
-    """The window rows of a batch, by key range: rows in, parts out.
+class Parts:
+    """Rows split into :data:`PARTS` parts: rows in, parts out.
 
     Examples
     --------
-    >>> rows = WindowRows(spill_after=16)
+    >>> rows = Parts(spill_after=16)
     >>> rows.add(np.array([1, 2**63 + 5, 3, 2**63 + 4], dtype=np.uint64))
     >>> rows.spilled, len(rows), [part.tolist() for part in rows.parts() if len(part)]
     (True, 4, [[1, 3], [9223372036854775813, 9223372036854775812]])
@@ -52,9 +54,10 @@ class WindowRows:
     def __len__(self) -> int:
         return self._rows
 
-    def add(self, rows: U64) -> None:
-        """Add rows, each to the part of its key range."""
-        part = (rows >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)
+    def add(self, rows: U64, part: I64 | None = None) -> None:
+        """Add rows, each to its part: by default the part of its high bits."""
+        if part is None:
+            part = (rows >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)
         order = np.argsort(part, kind="stable")
         ends = np.cumsum(np.bincount(part, minlength=PARTS))
         for k, (start, end) in enumerate(zip(ends - np.bincount(part, minlength=PARTS), ends, strict=True)):
@@ -68,11 +71,10 @@ class WindowRows:
     def _spill(self) -> None:
         if not self._files:
             try:
-                self._files = [tempfile.TemporaryFile(prefix="dedup-windows-") for _ in range(PARTS)]  # noqa: SIM115
+                self._files = [tempfile.TemporaryFile(prefix="dedup-rows-") for _ in range(PARTS)]  # noqa: SIM115
             except OSError as err:
-                raise OSError(
-                    f"cannot keep the window rows in temporary files ({err}); set TMPDIR to a writable folder"
-                ) from err
+                hint = "set TMPDIR to a writable folder"
+                raise OSError(f"cannot keep a scan's rows in temporary files ({err}); {hint}") from err
             for file in self._files:
                 weakref.finalize(self, file.close)
         for file, held in zip(self._files, self._held, strict=True):
@@ -92,9 +94,9 @@ class WindowRows:
                 file.seek(0, 2)
             yield np.concatenate([np.zeros(0, dtype=np.uint64), *pieces])
 
-    def without(self, docs: Bools, bits: int) -> WindowRows:
-        """The rows of the documents (in the low ``bits`` of a row) where ``docs`` is false."""
-        kept = WindowRows(self._spill_after)
+    def without(self, docs: Bools, bits: int) -> Parts:
+        """The window rows of the documents (in the low ``bits`` of a row) where ``docs`` is false."""
+        kept = Parts(self._spill_after)
         low = np.uint64((1 << bits) - 1)
         for part in self.parts():
             kept.add(part[~docs[(part & low).astype(np.int64)]])
