@@ -304,14 +304,8 @@ class _Sorted:
         return _Sorted(np.insert(self.keys, at, other.keys), np.insert(self.slots, at, other.slots))
 
     def span(self, keys: U64) -> tuple[I64, I64]:
-        """Where each of ``keys`` (sorted) starts and ends among ours; most keys looked up are
-        not held, and only the ends of those that are are searched for."""
-        lo = np.searchsorted(self.keys, keys, side="left")
-        hi = lo.copy()
-        if len(self.keys):
-            held = np.flatnonzero(self.keys[np.minimum(lo, len(self.keys) - 1)] == keys)
-            hi[held] = np.searchsorted(self.keys, keys[held], side="right")
-        return lo, hi
+        """Where each of ``keys`` (sorted) starts and ends among ours."""
+        return np.searchsorted(self.keys, keys, side="left"), np.searchsorted(self.keys, keys, side="right")
 
     def take(self, lo: I64, hi: I64, owner: I64) -> tuple[I64, npt.NDArray[np.int32]]:
         """``(owner, slot)`` of our keys in the spans ``lo:hi``, one per key looked up."""
