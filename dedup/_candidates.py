@@ -155,6 +155,14 @@ def shared_keys(rows: U64, bits: int, among: Bools | None = None) -> I64:
     return np.column_stack((every[found] // n, every[found] % n, shared)).astype(np.int64)
 
 
+_DOC_BITS = 30  # a document number in a pair packed by enough_keys: a billion documents a batch
+
+
+def _spread(pairs: U64) -> I64:
+    """The part of each packed pair: the high bits of a multiplicative hash."""
+    return ((pairs * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)
+
+
 def enough_keys(shared: Iterable[I64], minimum: int = MIN_SHARED_KEYS) -> I64:
     """The pairs ``(i, j)``, sorted, that share at least ``minimum`` (at most 7) window keys
     in all, from rows ``(i, j, keys)`` of the parts (or buckets) of the keys, read a part at
@@ -180,14 +188,6 @@ def enough_keys(shared: Iterable[I64], minimum: int = MIN_SHARED_KEYS) -> I64:
         found.append(part[starts[total >= minimum]] >> np.uint64(3))
     every = np.sort(np.concatenate(found)).astype(np.int64)
     return np.stack((every >> _DOC_BITS, every & ((1 << _DOC_BITS) - 1)), axis=1)
-
-
-_DOC_BITS = 30  # a document number in a pair packed by enough_keys: a billion documents a batch
-
-
-def _spread(pairs: U64) -> I64:
-    """The part of each packed pair: the high bits of a multiplicative hash."""
-    return ((pairs * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)
 
 
 def passage_candidates(windows: Parts, bits: int, among: Bools | None = None) -> I64:

@@ -134,7 +134,8 @@ def sketch(texts: Sequence[str], config: DetectorConfig, window_bits: int | None
     (and, with ``partial_reuse``, their window rows, made from the same tokens, the document
     in the low ``window_bits``; by default :func:`doc_bits` of the batch).
 
-    The texts are read batch by batch, and each batch's rows are written in place.
+    The texts are read batch by batch: each batch's signatures are written in place, and its
+    window rows added to their parts (``_parts``, spilled to temporary files past a budget).
     """
     signatures = np.empty((len(texts), config.num_perm), dtype=np.uint32)
     sizes = np.empty(len(texts), dtype=np.int64)

@@ -8,7 +8,7 @@ part at a time (``_candidates.passage_candidates``), as the Dask engine counts a
 time: window rows split by the high bits of their key, so that a part holds every holder of
 its keys; pairs by a hash of the pair, so that a part holds all of a pair's counts. Past
 :data:`SPILL_AFTER` bytes, the parts are appended to unnamed temporary files (in ``TMPDIR``,
-deleted with the rows) and read back one at a time.
+deleted with the rows) and read back one at a time; below it, the rows are one part.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ PARTS = 64
 
 
 class Parts:
-    """Rows split into :data:`PARTS` parts: rows in, parts out.
+    """Rows split into :data:`PARTS` parts: rows in, parts out. Rows held in memory are one
+    part: they fit, and one pass over them is faster than many over small parts.
 
     Examples
     --------
@@ -41,7 +42,7 @@ class Parts:
 
     def __init__(self, spill_after: int | None = None) -> None:
         self._spill_after = SPILL_AFTER if spill_after is None else spill_after
-        self._held: list[list[U64]] = [[] for _ in range(PARTS)]
+        self._held: list[tuple[U64, I64 | None]] = []
         self._held_bytes = 0
         self._files: list[IO[bytes]] = []
         self._rows = 0
@@ -56,13 +57,7 @@ class Parts:
 
     def add(self, rows: U64, part: I64 | None = None) -> None:
         """Add rows, each to its part: by default the part of its high bits."""
-        if part is None:
-            part = (rows >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)
-        order = np.argsort(part, kind="stable")
-        ends = np.cumsum(np.bincount(part, minlength=PARTS))
-        for k, (start, end) in enumerate(zip(ends - np.bincount(part, minlength=PARTS), ends, strict=True)):
-            if end > start:
-                self._held[k].append(rows[order[start:end]])
+        self._held.append((rows, part))
         self._rows += len(rows)
         self._held_bytes += rows.nbytes
         if self._held_bytes > self._spill_after:
@@ -77,22 +72,26 @@ class Parts:
                 raise OSError(f"cannot keep a scan's rows in temporary files ({err}); {hint}") from err
             for file in self._files:
                 weakref.finalize(self, file.close)
-        for file, held in zip(self._files, self._held, strict=True):
-            for rows in held:
-                file.write(rows.data)
-            held.clear()
-        self._held_bytes = 0
+        for rows, part in self._held:
+            if part is None:
+                part = (rows >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)
+            order = np.argsort(part, kind="stable")
+            ends = np.searchsorted(part[order], np.arange(1, PARTS + 1))
+            for file, piece in zip(self._files, np.split(order, ends[:-1]), strict=True):
+                file.seek(0, 2)
+                file.write(rows[piece].data)
+        self._held, self._held_bytes = [], 0
 
     def parts(self) -> Iterator[U64]:
-        """Each part's rows, a new array each (the caller may sort it in place)."""
-        for k in range(PARTS):
-            pieces = list(self._held[k])
-            if self._files:
-                file = self._files[k]
-                file.seek(0)
-                pieces.append(np.fromfile(file, dtype=np.uint64))
-                file.seek(0, 2)
-            yield np.concatenate([np.zeros(0, dtype=np.uint64), *pieces])
+        """Each part's rows, a new array each (the caller may sort it in place); all of them
+        at once while they are held in memory."""
+        if not self._files:
+            yield np.concatenate([np.zeros(0, dtype=np.uint64), *(rows for rows, _ in self._held)])
+            return
+        self._spill()  # what was added since the last spill
+        for file in self._files:
+            file.seek(0)
+            yield np.fromfile(file, dtype=np.uint64)
 
     def without(self, docs: Bools, bits: int) -> Parts:
         """The window rows of the documents (in the low ``bits`` of a row) where ``docs`` is false."""
