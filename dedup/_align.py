@@ -162,9 +162,11 @@ def stop_spans(text: str, join_wrapped: bool = False) -> I64:
         if m.end() == len(text):
             break
         if join_wrapped and "a" <= text[m.end()] <= "z":
-            line_break = m.start() + len(m.group().rstrip(_BLANKS)) - 1
-            before = text[max(0, line_break - 8) : line_break].rstrip(_BLANKS)
-            if text[line_break] == "\n" and before and before[-1] not in _ASCII_STOPS:
+            # As the tokeniser looks, at the 8 characters before the word: past blanks a line
+            # break, past blanks again a character that ends no sentence.
+            seen = text[max(0, m.end() - 8) : m.end()].rstrip(_BLANKS)
+            before = seen[:-1].rstrip(_BLANKS)
+            if seen.endswith("\n") and before and before[-1] not in _ASCII_STOPS:
                 continue  # a line wrapped inside a sentence
         cut = m.start(1)
         while cut < m.end() and text[cut] in _CLOSING:

@@ -164,6 +164,7 @@ def _report_and_verdict_sentences(text: str) -> tuple[list[list[int]], list[list
         "Mr. Hajiyev spoke on 4 October 1967.World Space Week began; it costs 3.5 million.",
         'where.; "I know it\'s there," said Saratoga Fire Chief Ed Kraule. It was 12,000,000 acres',
         "The river burst its banks and\n\u00a0\u00a0flooded the town\u2026\nthe mayor spoke!\n\nShops (closed.) Then",
+        "Shops closed and\n          then reopened. A line wrapped\n   here, and\nthere. Then",
         "地震发生后。救援队赶到现场！居民撤离？ नमस्ते। दुनिया",
     ],
 )
