@@ -13,13 +13,12 @@ deleted with the rows) and read back one at a time; below it, the rows are one p
 
 from __future__ import annotations
 
-import tempfile
-import weakref
 from collections.abc import Iterator
 from typing import IO
 
 import numpy as np
 
+from ._texts import spill_file
 from ._types import I64, U64, Bools
 
 #: Bytes of rows held in memory before they are spilled to temporary files.
@@ -65,13 +64,7 @@ class Parts:
 
     def _spill(self) -> None:
         if not self._files:
-            try:
-                self._files = [tempfile.TemporaryFile(prefix="dedup-rows-") for _ in range(PARTS)]  # noqa: SIM115
-            except OSError as err:
-                hint = "set TMPDIR to a writable folder"
-                raise OSError(f"cannot keep a scan's rows in temporary files ({err}); {hint}") from err
-            for file in self._files:
-                weakref.finalize(self, file.close)
+            self._files = [spill_file(self, "a scan's rows") for _ in range(PARTS)]
         for rows, part in self._held:
             if part is None:
                 part = (rows >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)

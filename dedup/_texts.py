@@ -27,6 +27,18 @@ def _encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")  # lone surrogates survive the round trip
 
 
+def spill_file(owner: object, what: str) -> IO[bytes]:
+    """A temporary file for ``what`` ``owner`` holds, closed (and so deleted) with it; where it
+    cannot be made, an ``OSError`` says to point ``TMPDIR`` elsewhere."""
+    # Unnamed where the system allows (Linux): gone with the process, however it ends.
+    try:
+        file = tempfile.TemporaryFile(prefix="dedup-")  # noqa: SIM115 (lives as long as its owner)
+    except OSError as err:
+        raise OSError(f"cannot keep {what} in a temporary file ({err}); set TMPDIR to a writable folder") from err
+    weakref.finalize(owner, file.close)
+    return file
+
+
 class Texts(Sequence[str]):
     """A sequence of texts that spills to a temporary file past ``spill_after`` bytes.
 
@@ -64,13 +76,7 @@ class Texts(Sequence[str]):
         self._ends.append(self._ends[-1] + len(data) if self._ends else len(data))
 
     def _spill(self) -> None:
-        # Unnamed where the system allows (Linux): gone with the process, however it ends.
-        try:
-            self._file = tempfile.TemporaryFile(prefix="dedup-texts-")  # noqa: SIM115 (lives as long as the texts)
-        except OSError as err:
-            hint = "set TMPDIR to a writable folder"
-            raise OSError(f"cannot keep the texts in a temporary file ({err}); {hint}") from err
-        weakref.finalize(self, self._file.close)
+        self._file = spill_file(self, "the texts")
         held, self._held = self._held, []
         for text in held:
             self.append(text)
