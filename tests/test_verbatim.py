@@ -82,3 +82,11 @@ def test_words_are_those_the_regular_expression_finds_and_equal_when_equal_case_
     folded = [m.group().casefold() for m in words]
     same = {(a, b) for a in range(len(words)) for b in range(len(words)) if folded[a] == folded[b]}
     assert same == {(a, b) for a in range(len(words)) for b in range(len(words)) if keys[a] == keys[b]}
+
+
+def test_a_word_has_one_key_in_every_text_whichever_way_its_words_are_found():
+    plain = words_of("He crossed the strasse in naive 😀 haste")  # an emoji: the regular expression
+    folded = words_of("STRASSE, Straße and NAIVE")  # ß: the regular expression
+    basic = words_of("Strasse or naive")  # the arrays
+    assert plain[1][3] == folded[1][0] == folded[1][1] == basic[1][0]
+    assert plain[1][5] == folded[1][3] == basic[1][2]
