@@ -139,8 +139,9 @@ def words_of(text: str) -> tuple[I64, I64]:
         found = list(_WORD.finditer(text))
         spans = np.array([m.span() for m in found], dtype=np.int64).reshape(-1, 2)
         words = [m.group().casefold() for m in found]
-        ends = np.cumsum([len(w) for w in words], dtype=np.int64)
-        starts = ends - np.array([len(w) for w in words], dtype=np.int64)
+        lengths = np.array([len(w) for w in words], dtype=np.int64)
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
         joined = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         return spans, _hashed(joined.astype(np.uint64), starts, ends)
     edges = np.flatnonzero(np.diff(word_char[points].astype(np.int8), prepend=0, append=0))
