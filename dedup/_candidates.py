@@ -20,7 +20,7 @@ from ._batching import WORKERS
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, Sketches
 from ._lsh import band_keys, bucket_pairs
-from ._parts import PARTS, Parts
+from ._parts import Parts
 from ._store import Gate
 from ._types import F64, I64, U32, U64, Bools
 
@@ -156,11 +156,10 @@ def shared_keys(rows: U64, bits: int, among: Bools | None = None) -> I64:
 
 
 _DOC_BITS = 30  # a document number in a pair packed by enough_keys: a billion documents a batch
-
-
-def _spread(pairs: U64) -> I64:
-    """The part of each packed pair: the high bits of a multiplicative hash."""
-    return ((pairs * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)
+# Pairs are counted as ``(pair << 3) * _MIX | keys``: multiplying by an odd number is a bijection
+# of 64-bit integers (undone by its inverse) whose high bits are a hash of the pair, the part it goes to.
+_MIX = 0x9E3779B97F4A7C15
+_UNMIX = pow(_MIX, -1, 1 << 64)
 
 
 def enough_keys(shared: Iterable[I64], minimum: int = MIN_SHARED_KEYS) -> I64:
@@ -178,14 +177,14 @@ def enough_keys(shared: Iterable[I64], minimum: int = MIN_SHARED_KEYS) -> I64:
     """
     counted = Parts()
     for rows in shared:
-        pairs = (rows[:, 0] << _DOC_BITS | rows[:, 1]).astype(np.uint64)
-        counted.add(pairs << np.uint64(3) | np.minimum(rows[:, 2], 7).astype(np.uint64), _spread(pairs))
+        pairs = (rows[:, 0] << (_DOC_BITS + 3) | rows[:, 1] << 3).astype(np.uint64)
+        counted.add(pairs * np.uint64(_MIX) | np.minimum(rows[:, 2], 7).astype(np.uint64))
     found = [np.zeros(0, dtype=np.uint64)]
     for part in counted.parts():
         part.sort()
         starts, _ = runs(part >> np.uint64(3))
         total = np.add.reduceat(part & np.uint64(7), starts) if len(part) else np.zeros(0, dtype=np.uint64)
-        found.append(part[starts[total >= minimum]] >> np.uint64(3))
+        found.append(((part[starts[total >= minimum]] & ~np.uint64(7)) * np.uint64(_UNMIX)) >> np.uint64(3))
     every = np.sort(np.concatenate(found)).astype(np.int64)
     return np.stack((every >> _DOC_BITS, every & ((1 << _DOC_BITS) - 1)), axis=1)
 

@@ -5,8 +5,9 @@ With ``partial_reuse`` a scan makes a few hundred window rows a text (``_fingerp
 8 bytes each), more than all else it holds for the text, and their pairs of texts sharing a
 key grow faster than the texts (chance collisions of common phrasing). Both are counted a
 part at a time (``_candidates.passage_candidates``), as the Dask engine counts a bucket at a
-time: window rows split by the high bits of their key, so that a part holds every holder of
-its keys; pairs by a hash of the pair, so that a part holds all of a pair's counts. Past
+time. A row's part is its high bits: window rows lead with their key, so that a part holds
+every holder of its keys; counted pairs lead with a hash of the pair, so that a part holds all
+of a pair's counts. Past
 :data:`SPILL_AFTER` bytes, the parts are appended to unnamed temporary files (in ``TMPDIR``,
 deleted with the rows) and read back one at a time; below it, the rows are one part.
 """
@@ -19,29 +20,31 @@ from typing import IO
 import numpy as np
 
 from ._texts import spill_file
-from ._types import I64, U64, Bools
+from ._types import U64, Bools
 
 #: Bytes of rows held in memory before they are spilled to temporary files.
 SPILL_AFTER = 1 << 28
-#: The parts rows are split into (a power of two).
-PARTS = 64
+#: The parts rows are split into, by their high :data:`PART_BITS` bits.
+PART_BITS = 6
+PARTS = 1 << PART_BITS
+_FIRSTS = np.arange(1, PARTS, dtype=np.uint64) << np.uint64(64 - PART_BITS)  # each part's first row
 
 
 class Parts:
-    """Rows split into :data:`PARTS` parts: rows in, parts out. Rows held in memory are one
-    part: they fit, and one pass over them is faster than many over small parts.
+    """Rows split into :data:`PARTS` parts by their high bits: rows in, parts out. Rows held
+    in memory are one part: they fit, and one pass over them is faster than many over small parts.
 
     Examples
     --------
     >>> rows = Parts(spill_after=16)
     >>> rows.add(np.array([1, 2**63 + 5, 3, 2**63 + 4], dtype=np.uint64))
     >>> rows.spilled, len(rows), [part.tolist() for part in rows.parts() if len(part)]
-    (True, 4, [[1, 3], [9223372036854775813, 9223372036854775812]])
+    (True, 4, [[1, 3], [9223372036854775812, 9223372036854775813]])
     """
 
     def __init__(self, spill_after: int | None = None) -> None:
         self._spill_after = SPILL_AFTER if spill_after is None else spill_after
-        self._held: list[tuple[U64, I64 | None]] = []
+        self._held: list[U64] = []
         self._held_bytes = 0
         self._files: list[IO[bytes]] = []
         self._rows = 0
@@ -54,9 +57,9 @@ class Parts:
     def __len__(self) -> int:
         return self._rows
 
-    def add(self, rows: U64, part: I64 | None = None) -> None:
-        """Add rows, each to its part: by default the part of its high bits."""
-        self._held.append((rows, part))
+    def add(self, rows: U64) -> None:
+        """Add rows, each to the part of its high bits."""
+        self._held.append(rows)
         self._rows += len(rows)
         self._held_bytes += rows.nbytes
         if self._held_bytes > self._spill_after:
@@ -65,21 +68,18 @@ class Parts:
     def _spill(self) -> None:
         if not self._files:
             self._files = [spill_file(self, "a scan's rows") for _ in range(PARTS)]
-        for rows, part in self._held:
-            if part is None:
-                part = (rows >> np.uint64(64 - (PARTS - 1).bit_length())).astype(np.intp)
-            order = np.argsort(part, kind="stable")
-            ends = np.searchsorted(part[order], np.arange(1, PARTS + 1))
-            for file, piece in zip(self._files, np.split(order, ends[:-1]), strict=True):
+        for rows in self._held:
+            ordered = np.sort(rows)  # sorted, the parts are slices (and sorting is cheaper than an argsort)
+            for file, piece in zip(self._files, np.split(ordered, np.searchsorted(ordered, _FIRSTS)), strict=True):
                 file.seek(0, 2)
-                file.write(rows[piece].data)
+                file.write(piece.data)
         self._held, self._held_bytes = [], 0
 
     def parts(self) -> Iterator[U64]:
         """Each part's rows, a new array each (the caller may sort it in place); all of them
         at once while they are held in memory."""
         if not self._files:
-            yield np.concatenate([np.zeros(0, dtype=np.uint64), *(rows for rows, _ in self._held)])
+            yield np.concatenate([np.zeros(0, dtype=np.uint64), *self._held])
             return
         self._spill()  # what was added since the last spill
         for file in self._files:

@@ -6,11 +6,12 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from dedup import DetectorConfig, Evidence, Verdict
+from dedup import DetectorConfig, Evidence, Verdict, _parts
 from dedup._candidates import (
     MAX_KEY_DOCS,
     MIN_SHARED_KEYS,
     batch_candidates,
+    enough_keys,
     gate_for,
     keys_of,
     passage_candidates,
@@ -75,6 +76,13 @@ def test_pairs_sharing_window_keys_are_those_a_brute_force_count_finds(seed, bit
         assert rows.spilled and len(rows) == len(docs)
         passages = passage_candidates(rows, bits, only).tolist()
         assert passages == [[a, b] for a, b, count in expected if count >= MIN_SHARED_KEYS]
+
+
+def test_pairs_counted_a_part_at_a_time_keep_document_numbers_up_to_a_billion(monkeypatch):
+    last = (1 << 30) - 1
+    shared = np.array([[0, last, 2], [last - 1, last, 7], [5, 7, 1]])
+    monkeypatch.setattr(_parts, "SPILL_AFTER", 8)  # every part spilled and read back
+    assert enough_keys([shared, shared]).tolist() == [[0, last], [last - 1, last]]
 
 
 def test_candidates_from_a_store_pass_the_same_gate():
