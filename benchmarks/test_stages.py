@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pytest
 from datasketch import MinHash, MinHashLSH
 
 from dedup import Detector, MinHasher, Verdict, normalize
@@ -86,10 +87,12 @@ def test_rerank(benchmark, corpus):
     assert [v for v, _ in found] == [expected[kind] for _, _, kind in planted]
 
 
-def test_scan_end_to_end(benchmark, corpus):
+@pytest.mark.parametrize("partial_reuse", [True, False], ids=["defaults", "without_partial_reuse"])
+def test_scan_end_to_end(benchmark, corpus, partial_reuse):
+    # Side by side in the "scan" group: the cost of looking for passages.
     benchmark.group = "scan"
     benchmark.extra_info["MB"] = megabytes(corpus.texts)
-    result = benchmark.pedantic(Detector().scan, args=(corpus.docs,), rounds=3, iterations=1)
+    result = benchmark.pedantic(Detector(partial_reuse=partial_reuse).scan, args=(corpus.docs,), rounds=3, iterations=1)
     found = {(p.a, p.b) for p in result.pairs}
     assert {(a, b) for a, b, _ in corpus.planted} <= found
     family = {}
@@ -113,12 +116,11 @@ def _borrowing(corpus, stories=20):
     return list(docs.items()), borrowed
 
 
-def test_scan_with_partial_reuse_end_to_end(benchmark, corpus):
-    # Beside test_scan_end_to_end in the "scan" group: the cost of looking for passages.
+def test_scan_of_borrowed_passages_end_to_end(benchmark, corpus):
     docs, borrowed = _borrowing(corpus)
     benchmark.group = "scan"
     benchmark.extra_info["MB"] = megabytes([text for _, text in docs])
-    result = benchmark.pedantic(Detector(partial_reuse=True).scan, args=(docs,), rounds=3, iterations=1)
+    result = benchmark.pedantic(Detector().scan, args=(docs,), rounds=3, iterations=1)
     verdicts = {frozenset((p.a, p.b)): p.verdict for p in result.pairs}
     assert all(frozenset((a, b)) in verdicts for a, b, _ in corpus.planted)
     assert {pair for pair, verdict in verdicts.items() if verdict is Verdict.PARTIAL} == set(map(frozenset, borrowed))

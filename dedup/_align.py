@@ -25,7 +25,7 @@ from scipy import sparse
 from ._arrays import doc_index, span_positions
 from ._config import AUTO
 from ._language import code_of, is_stopword, languages_of, with_codes
-from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, words_needed
+from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, rules_for, words_needed
 from ._rarity import idf
 from ._tokenize import CHROME, SENTENCE_START, WRAPPED, Tokens, tokenize
 from ._types import F64, I64, U8, U32, Bools
@@ -483,10 +483,12 @@ class Sentences:
         return float(self.words.mass[lo + rows].sum()) / total
 
 
-def align(text_a: str, text_b: str, minimum: float = 0.4) -> tuple[Passage, ...]:
-    """The passages of ``text_a`` and ``text_b`` that align, in order, of similarity at least ``minimum``.
+def align(text_a: str, text_b: str, minimum: float = 0.4, partial_reuse: bool = True) -> tuple[Passage, ...]:
+    """The passages of ``text_a`` and ``text_b`` that align, of similarity at least ``minimum``,
+    as a detector with the same ``partial_reuse`` reports them (``_passages.rules_for``:
+    without it, a passage's sentences align in order).
 
-    The default ``minimum`` is the detector's default ``passage_similarity``.
+    The defaults are the detector's (``passage_similarity`` and ``partial_reuse``).
 
     Examples
     --------
@@ -495,4 +497,4 @@ def align(text_a: str, text_b: str, minimum: float = 0.4) -> tuple[Passage, ...]
     >>> [(a[p.a_start:p.a_end], b[p.b_start:p.b_end]) for p in align(a, b)]
     [('The Kremlin confirmed the withdrawal on Wednesday.', 'On Wednesday the Kremlin confirmed a withdrawal.')]
     """
-    return Sentences([text_a, text_b]).align(0, 1, minimum)
+    return Sentences([text_a, text_b], rules=rules_for(partial_reuse)).align(0, 1, minimum)

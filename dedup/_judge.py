@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._align import stronger, strongest, token_sentences, verbatim_passage
+from ._align import SentenceWords, stronger, strongest, token_sentences, verbatim_passage
 from ._batching import WORKERS
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, fingerprint
@@ -40,15 +40,20 @@ def judge_profiled(
     aligned = (lambda _: True) if full else functools.partial(may_be_derived, config=config)
     identical, scores = profiles.scores(left, right, estimates, aligned)
     judged = []
-    words = None
-    rules = rules_for(config.partial_reuse)
+    words: dict[bool, SentenceWords] = {}
     counts = functools.partial(is_reused, config=config)
     for i, j, same, s in zip(left.tolist(), right.tolist(), identical, scores, strict=True):
         verdict = decide(bool(same), s, config)
-        if full or (verdict is None and config.partial_reuse):
-            # Reused passages are looked for only where no verdict about whole texts fits.
-            words = words or token_sentences(profiles.tokens, rules.join_wrapped)
-            similarity, shared = strongest(words, i, j, config.passage_similarity, config.passage_gap, rules, counts)
+        # Reused passages are looked for only where no verdict about whole texts fits; a pair
+        # of whole texts is scored by their rules, as it would be without partial reuse.
+        partial = verdict is None and config.partial_reuse
+        if full or partial:
+            rules = rules_for(partial)
+            if rules.join_wrapped not in words:
+                words[rules.join_wrapped] = token_sentences(profiles.tokens, rules.join_wrapped)
+            similarity, shared = strongest(
+                words[rules.join_wrapped], i, j, config.passage_similarity, config.passage_gap, rules, counts
+            )
             if rules.verbatim_words:
                 copied = verbatim_passage(profiles.tokens, i, j, rules.verbatim_words)
                 similarity, shared = stronger((similarity, shared), copied, counts)

@@ -17,7 +17,7 @@ from .test_detector import ARTICLE, UNRELATED
 
 def test_the_seed_rewrite_is_one_reused_passage_whose_sentences_align_in_order_with_the_ap_story(seeds):
     rewrite, source = seeds["000"], seeds["001"]
-    [passage] = align(rewrite, source, Detector().config.passage_similarity)
+    [passage] = align(rewrite, source, Detector().config.passage_similarity, partial_reuse=False)
     # The rewrite retells the AP story in its first ten sentences; its last two paragraphs are its own.
     retold = rewrite.index("The withdrawal of Russian forces from the region comes amid")
     assert passage.a_end <= retold
@@ -34,7 +34,7 @@ def test_the_seed_rewrite_is_one_reused_passage_whose_sentences_align_in_order_w
 def test_a_copy_is_one_passage_aligned_sentence_by_sentence_at_offsets_of_the_original_texts():
     header = "Ünïcödé Néws — “Local”\r\n\r\n"
     copy = header + ARTICLE.replace("\n", "\r\n")
-    [whole] = align(ARTICLE, copy)
+    [whole] = align(ARTICLE, copy, partial_reuse=False)
     # The last sentence has one content word ("library"): a seed needs two.
     assert (whole.a_start, whole.a_end) == (0, sentence_spans(ARTICLE)[-2, 1])
     passages = whole.sentences

@@ -109,11 +109,11 @@ def test_help_documents_every_option():
 
 def test_thresholds_can_be_set_from_the_command_line(capsys):
     # Too strict a rewrite score for the seed pair to be a paraphrase; what remains is the
-    # reused passage, reported as partial reuse when that is asked for.
+    # reused passage, reported as partial reuse unless that is turned off.
     assert main(["scan", str(SEEDS), "--paraphrase-score", "0.9", "--format", "jsonl"]) == 0
-    assert capsys.readouterr().out == ""
-    assert main(["scan", str(SEEDS), "--paraphrase-score", "0.9", "--partial-reuse", "--format", "jsonl"]) == 0
     assert [json.loads(line)["verdict"] for line in capsys.readouterr().out.splitlines()] == ["partial"]
+    assert main(["scan", str(SEEDS), "--paraphrase-score", "0.9", "--no-partial-reuse", "--format", "jsonl"]) == 0
+    assert capsys.readouterr().out == ""
 
 
 def test_bad_files_are_skipped_with_a_warning_and_the_scan_goes_on(tmp_path):

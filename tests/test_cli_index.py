@@ -179,7 +179,7 @@ def test_index_add_sets_the_language_of_a_new_index_and_refuses_another(wire, tm
     assert "language is 'en' in the index, 'de' requested" in capsys.readouterr().err
 
 
-def test_index_add_and_query_with_partial_reuse_find_a_story_borrowing_a_passage_for_that_command_only(
+def test_index_add_and_query_without_partial_reuse_miss_a_story_borrowing_a_passage_for_that_command_only(
     seeds, tmp_path, capsys
 ):
     from .test_partial import _in_a_long_article
@@ -189,20 +189,23 @@ def test_index_add_and_query_with_partial_reuse_find_a_story_borrowing_a_passage
     wire.write_text(source, encoding="utf-8")
     story.write_text(text, encoding="utf-8")
     index = str(tmp_path / "index")
-    assert main(["index", "add", str(wire), "--index", index]) == 0
+    assert main(["index", "add", str(wire), "--index", index, "--no-partial-reuse"]) == 0
     capsys.readouterr()
+    assert Detector.load(index).config.partial_reuse  # a new index takes the default
+    assert main(["index", "add", str(story), "--index", index, "--format", "jsonl", "--no-partial-reuse"]) == 0
+    assert capsys.readouterr().out == ""
     assert main(["index", "add", str(story), "--index", index, "--format", "jsonl"]) == 0
-    assert capsys.readouterr().out == ""
-    assert main(["index", "add", str(story), "--index", index, "--format", "jsonl", "--partial-reuse"]) == 0
     assert jsonl(capsys.readouterr().out) == [(str(wire), str(story), "partial")]
-    assert not Detector.load(index).config.partial_reuse  # the index keeps its own setting
-    assert main(["index", "query", str(story), "--index", index, "--format", "jsonl"]) == 0
+    assert main(["index", "query", str(story), "--index", index, "--format", "jsonl", "--no-partial-reuse"]) == 0
     assert capsys.readouterr().out == ""
+    assert Detector.load(index).config.partial_reuse  # the index keeps its own setting
+    Detector.load(index, partial_reuse=False).save(index)
     assert main(["index", "query", str(story), "--index", index, "--format", "jsonl", "--partial-reuse"]) == 0
     assert jsonl(capsys.readouterr().out) == [(str(wire), str(story), "partial")]
+    assert not Detector.load(index).config.partial_reuse
 
 
-def test_index_add_with_partial_reuse_keeps_window_keys_in_redis_for_this_command_only(
+def test_index_add_without_partial_reuse_keeps_no_window_keys_in_redis_for_this_command_only(
     seeds, redis_url, tmp_path, capsys
 ):
     from .test_partial import _in_a_long_article
@@ -212,9 +215,9 @@ def test_index_add_with_partial_reuse_keeps_window_keys_in_redis_for_this_comman
     wire.write_text(source, encoding="utf-8")
     story.write_text(text, encoding="utf-8")
     index = ["--index", redis_url, "--redis-prefix", "passages", "--format", "jsonl"]
-    assert main(["index", "add", str(wire), *index, "--partial-reuse"]) == 0
-    assert not Detector.connect(redis_url, prefix="passages").config.partial_reuse  # not recorded
+    assert main(["index", "add", str(wire), *index, "--no-partial-reuse"]) == 0
+    assert Detector.connect(redis_url, prefix="passages").config.partial_reuse  # not recorded
     assert main(["index", "add", str(story), *index]) == 0
-    assert capsys.readouterr().out == ""
-    assert main(["index", "add", str(story), *index, "--partial-reuse"]) == 0
-    assert jsonl(capsys.readouterr().out) == [(str(wire), str(story), "partial")]
+    assert capsys.readouterr().out == ""  # the wire story is held without its window keys
+    assert main(["index", "add", str(wire), *index]) == 0  # added again, with them
+    assert jsonl(capsys.readouterr().out) == [(str(story), str(wire), "partial")]

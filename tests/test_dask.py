@@ -53,19 +53,21 @@ def mixed_documents(seeds: dict[str, str]) -> list[tuple[str, str]]:
 def test_the_dask_engine_finds_a_planted_passage_as_partial(cluster, monkeypatch, seeds):
     monkeypatch.setattr(_dask, "CHARS_PER_PARTITION", 4_000)  # the story and the source apart
     story, _, source = _in_a_long_article(seeds)
-    result = Detector(partial_reuse=True).scan([("story", story), ("wire", source)], engine="dask", scheduler=cluster)
+    result = Detector().scan([("story", story), ("wire", source)], engine="dask", scheduler=cluster)
     assert [(p.a, p.b, p.verdict) for p in result.pairs] == [("story", "wire", Verdict.PARTIAL)]
-    assert Detector().scan([("story", story), ("wire", source)], engine="dask", scheduler=cluster).pairs == ()
+    plain = Detector(partial_reuse=False)
+    assert plain.scan([("story", story), ("wire", source)], engine="dask", scheduler=cluster).pairs == ()
 
 
 def test_with_partial_reuse_the_dask_engine_gives_the_local_result(cluster, monkeypatch, seeds):
     monkeypatch.setattr(_dask, "CHARS_PER_PARTITION", 20_000)  # several partitions and buckets
     docs = mixed_documents(seeds)
-    local = Detector(partial_reuse=True).scan(docs)
+    local = Detector().scan(docs)
     assert ("story", "seed001", Verdict.PARTIAL) in [(p.a, p.b, p.verdict) for p in local.pairs]
     assert len(_dask._partitions([text for _, text in docs])) > 2
-    assert Detector(partial_reuse=True).scan(docs, engine="dask", scheduler=cluster) == local
-    assert Detector().scan(docs, engine="dask", scheduler=cluster) == Detector().scan(docs)
+    assert Detector().scan(docs, engine="dask", scheduler=cluster) == local
+    plain = Detector(partial_reuse=False)
+    assert plain.scan(docs, engine="dask", scheduler=cluster) == plain.scan(docs)
 
 
 def test_a_pair_sharing_window_keys_in_two_buckets_adds_them_up():

@@ -216,7 +216,7 @@ def test_an_indexed_story_is_proposed_for_a_passage_only_with_partial_reuse(seed
     [passage] = match.passages
     assert _in_a_long_article(seeds)[1][:40] in text[passage.a_start : passage.a_end]
     assert _found(det.add("story", text)) == [("wire", "partial")]
-    det, text = _indexed(seeds)
+    det, text = _indexed(seeds, partial_reuse=False)
     assert det.query(text) == [] and det.add("story", text) == []  # whole-text keys miss it
 
 
@@ -230,7 +230,7 @@ def test_passages_are_proposed_after_save_and_load(seeds, tmp_path):
     det, text = _indexed(seeds, partial_reuse=True)
     det.save(tmp_path / "index")
     assert _found(Detector.load(tmp_path / "index").query(text)) == [("wire", "partial")]
-    plain, _ = _indexed(seeds)
+    plain, _ = _indexed(seeds, partial_reuse=False)
     plain.save(tmp_path / "plain")
     assert Detector.load(tmp_path / "plain").query(text) == []
     assert _found(Detector.load(tmp_path / "plain", partial_reuse=True).query(text)) == [("wire", "partial")]

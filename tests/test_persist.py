@@ -162,10 +162,10 @@ def test_loading_with_other_signature_settings_is_refused_naming_them(seeded, tm
 def test_thresholds_may_change_on_load(seeded, seeds, tmp_path):
     seeded.save(tmp_path)
     assert [m.verdict for m in Detector.load(tmp_path).query(seeds["000"])] == [Verdict.EXACT, Verdict.PARAPHRASE]
-    strict = Detector.load(tmp_path, paraphrase_score=0.95)
+    strict = Detector.load(tmp_path, paraphrase_score=0.95, partial_reuse=False)
     assert [m.verdict for m in strict.query(seeds["000"])] == [Verdict.EXACT]
     # Not a paraphrase under the stricter score, but the reused passage remains.
-    partial = Detector.load(tmp_path, paraphrase_score=0.95, partial_reuse=True)
+    partial = Detector.load(tmp_path, paraphrase_score=0.95)
     assert [m.verdict for m in partial.query(seeds["000"])] == [Verdict.EXACT, Verdict.PARTIAL]
     assert strict.config.paraphrase_score == 0.95
 
