@@ -141,18 +141,19 @@ def shared_keys(rows: U64, bits: int, among: Bools | None = None) -> I64:
     rows = rows[held_by_others]
     holder = (rows & low).astype(np.int64)
     starts, holders = runs(rows >> np.uint64(bits))
-    n = int(holder.max(initial=0)) + 1
-    pairs = [np.zeros(0, dtype=np.int64)]  # as i * n + j
+    pairs = [np.zeros(0, dtype=np.int64)]  # as i << bits | j
     for size in np.unique(holders[(holders >= 2) & (holders <= MAX_KEY_DOCS)]).tolist():
         group = starts[holders == size][:, None] + np.arange(size)
         a, b = np.triu_indices(size, 1)
-        pairs.append((holder[group[:, a]] * n + holder[group[:, b]]).ravel())
+        pairs.append((holder[group[:, a]] << bits | holder[group[:, b]]).ravel())
     every = np.concatenate(pairs)
     if among is not None:
-        every = every[among[every // n] | among[every % n]]
+        every = every[among[every >> bits] | among[every & int(low)]]
     every.sort()
     found, shared = runs(every)
-    return np.column_stack((every[found] // n, every[found] % n, shared)).astype(np.int64)
+    counted = np.empty((len(found), 3), dtype=np.int64)
+    counted[:, 0], counted[:, 1], counted[:, 2] = every[found] >> bits, every[found] & int(low), shared
+    return counted
 
 
 _DOC_BITS = 30  # a document number in a pair packed by enough_keys: a billion documents a batch
