@@ -169,3 +169,18 @@ def gated_collisions(order, starts, ends, low, sizes, among, gate, state, out): 
         p = 0
     state[0], state[1], state[2] = g, 0, 0
     return count
+
+
+@_kernel
+def merge_sorted(keys_a, slots_a, keys_b, slots_b, keys, slots):  # type: ignore[no-untyped-def]
+    i = 0
+    j = 0
+    for k in range(len(keys)):
+        if j == len(keys_b) or (i < len(keys_a) and keys_a[i] <= keys_b[j]):  # b after equal keys of a
+            keys[k] = keys_a[i]
+            slots[k] = slots_a[i]
+            i += 1
+        else:
+            keys[k] = keys_b[j]
+            slots[k] = slots_b[j]
+            j += 1

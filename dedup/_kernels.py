@@ -18,12 +18,14 @@ from typing import Any
 
 import numpy as np
 
-#: Bytes of text (tokeniser), shingles (signatures), cells (alignment) or pairs of rows
-#: (agreements) from which a kernel is used.
+#: Bytes of text (tokeniser), shingles (signatures), cells (alignment), pairs of rows
+#: (agreements) or keys (merge) from which a kernel is used.
 MIN_BYTES = 1 << 18
 MIN_SHINGLES = 1 << 15
 MIN_CELLS = 1 << 12
 MIN_PAIRS = 1 << 12
+#: Keys of two sorted arrays from which :func:`merge_sorted` merges them.
+MIN_MERGED = 1 << 20
 #: Cells of alignment tables a process computes with numpy before it turns to the alignment
 #: kernel: a few tenths of a second of numpy work, about what importing numba and loading the
 #: compiled kernel take. The other kernels run on whole batches; the alignment runs once a
@@ -114,3 +116,14 @@ def gated_collisions(order: Any, starts: Any, ends: Any, low: Any, sizes: Any, a
         count = kernels.gated_collisions(order, starts, ends, low, sizes, among, gate, state, out)
         parts.append(out[:count])
     return np.concatenate(parts) if parts else np.zeros((0, 2), dtype=np.int64)
+
+
+def merge_sorted(keys_a: Any, slots_a: Any, keys_b: Any, slots_b: Any) -> tuple[Any, Any]:
+    """Two sorted arrays of keys, each key with a slot, merged into one in one pass, the keys of
+    ``b`` after equal keys of ``a`` (see ``_lsh._Sorted.merge``)."""
+    kernels = _compiled()
+    assert kernels is not None
+    keys = np.empty(len(keys_a) + len(keys_b), dtype=keys_a.dtype)
+    slots = np.empty(len(keys), dtype=slots_a.dtype)
+    kernels.merge_sorted(keys_a, slots_a, keys_b, slots_b, keys, slots)
+    return keys, slots

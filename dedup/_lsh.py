@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 import numpy.typing as npt
 
+from . import _kernels
 from ._arrays import distinct, distinct_rows, runs, span_positions
 from ._config import check_int
 from ._hashing import fmix64, odd_constants
@@ -300,6 +301,8 @@ class _Sorted:
 
     def merge(self, other: _Sorted) -> _Sorted:
         """Both in one sorted array, in one pass: ``other``'s keys go after equal keys of ours."""
+        if len(self) + len(other) >= _kernels.MIN_MERGED and _kernels.available():
+            return _Sorted(*_kernels.merge_sorted(self.keys, self.slots, other.keys, other.slots))
         at = np.searchsorted(self.keys, other.keys, side="right")
         return _Sorted(np.insert(self.keys, at, other.keys), np.insert(self.slots, at, other.slots))
 

@@ -122,3 +122,22 @@ def test_gated_collisions_resume_where_the_output_filled_up(monkeypatch):
         _kernels.gated_collisions(order, starts, ends, low, sizes, np.zeros(0, dtype=bool), 0.25), whole
     )
     assert len(whole) > 7 * 100
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 20), max_size=60), st.lists(st.integers(0, 20), max_size=60))
+def test_merge_kernel_equals_numpy(a, b):
+    from dedup._lsh import _Sorted
+
+    ours = _Sorted.of(np.array(a, dtype=np.uint64), np.arange(len(a)))
+    theirs = _Sorted.of(np.array(b, dtype=np.uint64), np.arange(100, 100 + len(b)))
+    saved = _kernels.MIN_MERGED
+    try:
+        _kernels.MIN_MERGED = 1 << 62
+        expected = ours.merge(theirs)
+        _kernels.MIN_MERGED = 0
+        merged = ours.merge(theirs)
+    finally:
+        _kernels.MIN_MERGED = saved
+    np.testing.assert_array_equal(merged.keys, expected.keys)
+    np.testing.assert_array_equal(merged.slots, expected.slots)  # equal keys: ours first
