@@ -1,6 +1,8 @@
 import numpy as np
 import pytest
 from datasketch import MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import MinHasher, _lsh
 from dedup._lsh import LSHIndex, PassageIndex, band_keys, bucket_pairs, pairs_sharing_keys
@@ -118,3 +120,16 @@ def test_passage_index_pairs_rows_with_slots_sharing_enough_rare_keys_as_brute_f
     ]
     assert index.query_many(rows, keys, min_shared=2, max_holders=5).tolist() == expected
     assert len(index) == sum(len(s) for s in stored)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 3)), max_size=60))
+def test_distinct_rows_are_the_sorted_set_of_pairs_even_when_keys_share_their_high_half(triples):
+    from dedup._arrays import distinct_rows
+
+    rows = np.array([r for r, _, _ in triples], dtype=np.int64)
+    keys = np.array([(high << 32) | low for _, high, low in triples], dtype=np.uint64)
+    got_rows, got_keys = distinct_rows(rows, keys)
+    assert list(zip(got_rows.tolist(), got_keys.tolist(), strict=True)) == sorted(
+        set(zip(rows.tolist(), keys.tolist(), strict=True))
+    )
