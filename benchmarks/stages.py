@@ -1,7 +1,8 @@
 """Where a CLI scan spends its time and memory, stage by stage.
 
-``python -m benchmarks.stages FILE.jsonl`` runs ``python -m dedup scan FILE.jsonl --id-field id
---format jsonl`` in this process (the report goes to ``/dev/null``) and prints, on standard
+``python -m benchmarks.stages FILE.jsonl [OPTION...]`` runs ``python -m dedup scan FILE.jsonl
+--id-field id --format jsonl [OPTION...]`` (``--no-partial-reuse``, say) in this process (the
+report goes to ``/dev/null``) and prints, on standard
 error, the seconds since start, the resident memory and the peak so far as each stage of the
 scan begins and ends: keying the lines for page chrome, sketching the texts, candidate pairs,
 judging them (twice when copied lines are put back), and explaining the pairs found.
@@ -51,14 +52,14 @@ def _timed(name: str, stage: Callable[..., Any]) -> Callable[..., Any]:
 STAGES = ((_scan, "Lines"), (_scan, "sketch"), (_scan, "candidates"), (_scan, "judge_pairs"), (_detector, "explain"))
 
 
-def main(path: str) -> int:
+def main(path: str, *options: str) -> int:
     originals = [getattr(module, name) for module, name in STAGES]
     for (module, name), stage in zip(STAGES, originals, strict=True):
         setattr(module, name, _timed(name, stage))
     try:
         _say("reading")
         with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-            status = dedup_main(["scan", path, "--id-field", "id", "--format", "jsonl"])
+            status = dedup_main(["scan", path, "--id-field", "id", "--format", "jsonl", *options])
         _say("done")
     finally:
         for (module, name), stage in zip(STAGES, originals, strict=True):
@@ -67,4 +68,4 @@ def main(path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:]))
