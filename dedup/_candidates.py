@@ -126,7 +126,8 @@ def shared_keys(rows: U64, bits: int, among: Bools | None = None) -> I64:
     text where it is true.
     """
     rows.sort()  # by key, then document, in place: the rows are the largest arrays of a scan
-    low = np.uint64((1 << bits) - 1)
+    mask = (1 << bits) - 1
+    low = np.uint64(mask)
     if among is not None:  # only the keys that a text of ``among`` holds, looked up
         keys = distinct(rows[among[(rows & low).astype(np.int64)]] & ~low)
         lo, hi = np.searchsorted(rows, keys), np.searchsorted(rows, keys | low, "right")
@@ -148,11 +149,11 @@ def shared_keys(rows: U64, bits: int, among: Bools | None = None) -> I64:
         pairs.append((holder[group[:, a]] << bits | holder[group[:, b]]).ravel())
     every = np.concatenate(pairs)
     if among is not None:
-        every = every[among[every >> bits] | among[every & int(low)]]
+        every = every[among[every >> bits] | among[every & mask]]
     every.sort()
     found, shared = runs(every)
     counted = np.empty((len(found), 3), dtype=np.int64)
-    counted[:, 0], counted[:, 1], counted[:, 2] = every[found] >> bits, every[found] & int(low), shared
+    counted[:, 0], counted[:, 1], counted[:, 2] = every[found] >> bits, every[found] & mask, shared
     return counted
 
 

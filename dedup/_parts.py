@@ -7,9 +7,9 @@ key grow faster than the texts (chance collisions of common phrasing). Both are 
 part at a time (``_candidates.passage_candidates``), as the Dask engine counts a bucket at a
 time. A row's part is its high bits: window rows lead with their key, so that a part holds
 every holder of its keys; counted pairs lead with a hash of the pair, so that a part holds all
-of a pair's counts. Past
-:data:`SPILL_AFTER` bytes, the parts are appended to unnamed temporary files (in ``TMPDIR``,
-deleted with the rows) and read back one at a time; below it, the rows are one part.
+of a pair's counts. Past :data:`SPILL_AFTER` bytes, the parts are appended to unnamed
+temporary files (in ``TMPDIR``, deleted with the rows) and read back one at a time; below it,
+the rows are one part.
 """
 
 from __future__ import annotations
