@@ -136,8 +136,7 @@ class MemoryStore:
         live = self._at(slots)
         row = np.full(len(self._ids), -1, dtype=np.int64)
         row[slots] = np.arange(len(slots))
-        held, keys = self._passages.entries()
-        kept = row[held] >= 0
         fresh = MemoryStore(self._num_perm, self._index.bands, self._index.rows)
-        fresh.put(live, self._index.keys(live.signatures), (row[held][kept], keys[kept]))
+        fresh.put(live, self._index.keys(live.signatures))
+        fresh._passages = self._passages.renumbered(row)
         vars(self).update(vars(fresh))

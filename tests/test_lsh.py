@@ -122,6 +122,32 @@ def test_passage_index_pairs_rows_with_slots_sharing_enough_rare_keys_as_brute_f
     assert len(index) == sum(len(s) for s in stored)
 
 
+def test_passage_index_merged_and_renumbered_answers_as_one_made_afresh(monkeypatch):
+    monkeypatch.setattr("dedup._lsh._MIN_TAIL", 8)  # merges into the main array after a few inserts
+    rng = np.random.default_rng(3)
+    stored = [rng.integers(0, 2**64, rng.integers(1, 9), dtype=np.uint64) for _ in range(60)]
+    stored[7] = stored[3]  # a document stored twice
+    index = PassageIndex()
+    for lo in range(0, 60, 4):
+        rows = np.concatenate([np.full(len(stored[r]), r - lo) for r in range(lo, lo + 4)])
+        index.insert(rows, np.concatenate(stored[lo : lo + 4]), np.arange(lo, lo + 4))
+    rows = np.concatenate([np.full(len(keys), q) for q, keys in enumerate(stored)])
+    keys = np.concatenate(stored)
+    expected = sorted([[q, q] for q in range(60)] + [[3, 7], [7, 3]])
+    assert index.query_many(rows, keys, min_shared=1).tolist() == expected
+    alive = np.array([s % 3 != 0 for s in range(60)])
+    slot_of = np.where(alive, np.cumsum(alive) - 1, -1)
+    fresh = PassageIndex()
+    live = [keys for keys, kept in zip(stored, alive, strict=True) if kept]
+    fresh.insert(
+        np.concatenate([np.full(len(k), r) for r, k in enumerate(live)]), np.concatenate(live), np.arange(len(live))
+    )
+    renumbered = index.renumbered(slot_of)
+    assert len(renumbered) == len(fresh)
+    asked = rows[alive[rows]], keys[alive[rows]]
+    assert renumbered.query_many(*asked, min_shared=1).tolist() == fresh.query_many(*asked, min_shared=1).tolist()
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 3)), max_size=60))
 def test_distinct_rows_are_the_sorted_set_of_pairs_even_when_keys_share_their_high_half(triples):
