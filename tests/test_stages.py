@@ -18,11 +18,24 @@ from dedup._candidates import (
     shared_keys,
 )
 from dedup._explain import explain
-from dedup._fingerprint import Fingerprints, doc_bits, fingerprint, sketch, window_rows
+from dedup._fingerprint import (
+    WINDOW,
+    WINDOW_BANDS,
+    WINDOW_ROWS,
+    Fingerprints,
+    doc_bits,
+    fingerprint,
+    sketch,
+    window_hasher,
+    window_keys,
+    window_rows,
+)
 from dedup._ingest import to_store
 from dedup._judge import judge
+from dedup._lsh import band_keys
 from dedup._memory import MemoryStore
 from dedup._parts import Parts
+from dedup._tokenize import tokenize
 
 from .test_detector import ARTICLE, UNRELATED, _variants
 
@@ -47,6 +60,26 @@ def test_sketches_are_the_signatures_and_sizes_of_fingerprints():
 
 def test_candidates_of_a_batch_are_the_copy_pair_only():
     assert batch_candidates(sketch(TEXTS, CONFIG), CONFIG).tolist() == [[0, 2]]
+
+
+def test_window_keys_are_those_of_each_window_of_content_words_signed_on_its_own():
+    words = ARTICLE.split()
+    texts = [" ".join(words[:n]) for n in (0, 3, 12, 13, 17, 18, 40)] + [ARTICLE, ""]
+    article = tokenize(texts)
+    docs, keys = window_keys(article, CONFIG)
+    hasher = window_hasher(CONFIG.seed)
+    hashes, bounds = hasher.shingles(article)
+    expected_docs, expected = [], []
+    for d in range(len(texts)):
+        content = hashes[bounds[d] : bounds[d + 1]]
+        for start in [s for s in range(0, len(content), WINDOW // 2) if s == 0 or s + WINDOW // 2 < len(content)]:
+            window = content[start : start + WINDOW]
+            if len(window):
+                expected_docs += [d] * WINDOW_BANDS
+                signature = hasher.sign(window, np.array([0, len(window)]))
+                expected += band_keys(signature, WINDOW_BANDS, WINDOW_ROWS).ravel().tolist()
+    assert docs.tolist() == expected_docs
+    assert keys.tolist() == expected
 
 
 @pytest.mark.parametrize(("seed", "bits"), [(0, doc_bits(80)), (1, doc_bits(80)), (2, 30)])
