@@ -184,3 +184,16 @@ def merge_sorted(keys_a, slots_a, keys_b, slots_b, keys, slots):  # type: ignore
             keys[k] = keys_b[j]
             slots[k] = slots_b[j]
             j += 1
+
+
+@_kernel
+def merge_rows(a, b, out):  # type: ignore[no-untyped-def]
+    i = 0
+    j = 0
+    for k in range(len(out)):
+        if j == len(b) or (i < len(a) and a[i] <= b[j]):
+            out[k] = a[i]
+            i += 1
+        else:
+            out[k] = b[j]
+            j += 1

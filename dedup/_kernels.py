@@ -24,7 +24,7 @@ MIN_BYTES = 1 << 18
 MIN_SHINGLES = 1 << 15
 MIN_CELLS = 1 << 12
 MIN_PAIRS = 1 << 12
-#: Keys of two sorted arrays from which :func:`merge_sorted` merges them.
+#: Keys of two sorted arrays from which :func:`merge_sorted` and :func:`merge_rows` merge them.
 MIN_MERGED = 1 << 20
 #: Cells of alignment tables a process computes with numpy before it turns to the alignment
 #: kernel: a few tenths of a second of numpy work, about what importing numba and loading the
@@ -127,3 +127,12 @@ def merge_sorted(keys_a: Any, slots_a: Any, keys_b: Any, slots_b: Any) -> tuple[
     slots = np.empty(len(keys), dtype=slots_a.dtype)
     kernels.merge_sorted(keys_a, slots_a, keys_b, slots_b, keys, slots)
     return keys, slots
+
+
+def merge_rows(a: Any, b: Any) -> Any:
+    """Two sorted arrays merged into one sorted array in one pass (see ``_lsh._Packed.merge``)."""
+    kernels = _compiled()
+    assert kernels is not None
+    out = np.empty(len(a) + len(b), dtype=a.dtype)
+    kernels.merge_rows(a, b, out)
+    return out

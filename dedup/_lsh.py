@@ -374,7 +374,9 @@ class _Packed:
         return cls(rows)
 
     def merge(self, other: _Packed) -> _Packed:
-        """Both in one sorted array."""
+        """Both in one sorted array, in one pass."""
+        if len(self) + len(other) >= _kernels.MIN_MERGED and _kernels.available():
+            return _Packed(_kernels.merge_rows(self.rows, other.rows))
         return _Packed(np.insert(self.rows, np.searchsorted(self.rows, other.rows), other.rows))
 
     def span(self, keys: U64) -> tuple[I64, I64]:

@@ -141,3 +141,18 @@ def test_merge_kernel_equals_numpy(a, b):
         _kernels.MIN_MERGED = saved
     np.testing.assert_array_equal(merged.keys, expected.keys)
     np.testing.assert_array_equal(merged.slots, expected.slots)  # equal keys: ours first
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=60), st.lists(st.integers(0, 2**64 - 1), max_size=60))
+def test_merge_of_packed_rows_equals_numpy(a, b):
+    from dedup._lsh import _Packed
+
+    ours, theirs = _Packed(np.sort(np.array(a, dtype=np.uint64))), _Packed(np.sort(np.array(b, dtype=np.uint64)))
+    saved = _kernels.MIN_MERGED
+    try:
+        _kernels.MIN_MERGED = 0
+        merged = ours.merge(theirs)
+    finally:
+        _kernels.MIN_MERGED = saved
+    np.testing.assert_array_equal(merged.rows, np.sort(np.array(a + b, dtype=np.uint64)))
