@@ -331,9 +331,10 @@ class _Packed:
     """Keys with their slots, each pair one sorted integer: a hash of the key in the high
     32 bits, the slot in the low 32.
 
-    Two keys are equal when their 32-bit hashes are: of the keys of a million documents
-    (430 windows keys a document) two differ but hash alike about 40,000 times, which
-    adds a key to a few pairs of documents, where a candidate needs several.
+    Two keys are equal when their 32-bit hashes are. Keys that differ but hash alike add a
+    key by chance to a pair of documents, where a candidate needs several: two documents'
+    430 window keys hash alike by chance 430**2 / 2**32 = 4e-5 times, so that four of them
+    do, in any of the pairs of ten million documents, about 5e-6 times.
     """
 
     SLOT = np.uint64(0xFFFFFFFF)
