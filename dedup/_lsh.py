@@ -221,8 +221,7 @@ class PassageIndex:
         slots renumbered -1 dropped: a compaction, in order, with no sort."""
         fresh = PassageIndex()
         rows = np.concatenate([level.rows for level in self._keys.levels()])
-        if len(self._keys.levels()) > 1:
-            rows.sort()
+        rows.sort()  # the levels are sorted runs: this is a merge
         slots = slot_of[(rows & _Packed.SLOT).astype(np.int64)]
         kept = slots >= 0
         fresh._keys.add_sorted(_Packed((rows[kept] & ~_Packed.SLOT) | slots[kept].astype(np.uint64)))
