@@ -382,7 +382,12 @@ class _Packed:
     def span(self, keys: U64) -> tuple[I64, I64]:
         """Where each of ``keys`` (rows of :meth:`of`, sorted; their slots do not matter) starts and ends among ours."""
         hashed = keys & ~self.SLOT
-        return np.searchsorted(self.rows, hashed, side="left"), np.searchsorted(self.rows, hashed | self.SLOT, "right")
+        lo = np.searchsorted(self.rows, hashed, side="left")
+        hi = lo.copy()
+        if len(self.rows):  # most keys looked up are held by no stored text: only the others' ends are searched for
+            held = np.flatnonzero(self.rows[np.minimum(lo, len(self.rows) - 1)] & ~self.SLOT == hashed)
+            hi[held] = np.searchsorted(self.rows, hashed[held] | self.SLOT, "right")
+        return lo, hi
 
     def take(self, lo: I64, hi: I64, owner: I64) -> tuple[I64, npt.NDArray[np.int32]]:
         """``(owner, slot)`` of our keys in the spans ``lo:hi``, one per key looked up."""
