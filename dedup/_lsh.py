@@ -224,7 +224,7 @@ class PassageIndex:
         rows.sort()  # the levels are sorted runs: this is a merge
         slots = slot_of[(rows & _Packed.SLOT).astype(np.int64)]
         kept = slots >= 0
-        fresh._keys.add_sorted(_Packed((rows[kept] & ~_Packed.SLOT) | slots[kept].astype(np.uint64)))
+        fresh._keys = _Levels(_Packed, _Packed((rows[kept] & ~_Packed.SLOT) | slots[kept].astype(np.uint64)))
         return fresh
 
 
@@ -233,11 +233,11 @@ Level = TypeVar("Level", "_Sorted", "_Packed")
 
 class _Levels(Generic[Level]):
     """Sorted levels of keys and their slots, of one kind (:class:`_Sorted` or
-    :class:`_Packed`): the main array, the tail, and a run per recent insert."""
+    :class:`_Packed`): the main array (``main``, where given), the tail, and a run per recent insert."""
 
-    def __init__(self, kind: type[Level]) -> None:
+    def __init__(self, kind: type[Level], main: Level | None = None) -> None:
         self._kind: type[Level] = kind
-        self._main: Level = kind.empty()
+        self._main: Level = kind.empty() if main is None else main
         self._tail: Level = kind.empty()
         self._runs: list[Level] = []
 
@@ -254,11 +254,7 @@ class _Levels(Generic[Level]):
         return tuple(levels)
 
     def add(self, keys: U64, slots: I64) -> None:
-        self.add_sorted(self._kind.of(keys, slots))
-
-    def add_sorted(self, run: Level) -> None:
-        """Add a level already in order."""
-        self._runs.append(run)
+        self._runs.append(self._kind.of(keys, slots))
         if len(self._runs) > _MAX_RUNS:
             self._tail = self._tail.merge(self._kind.join(self._runs))
             self._runs = []
