@@ -50,13 +50,7 @@ def span_positions(starts: I64, counts: I64) -> I64:
 
 
 def distinct_rows(rows: I64, keys: U64) -> tuple[I64, U64]:
-    """The distinct ``(row, key)`` pairs of two parallel arrays (rows below ``2**31``), sorted
-    by row, then key.
-
-    They are sorted by the row packed with the high half of the key, in one 64-bit integer
-    (four times faster than ``np.lexsort`` on the two columns, itself several times faster
-    than ``np.unique(..., axis=0)``); the few pairs that tie, a row with two keys of one high
-    half, are then put in order of the whole key.
+    """The distinct ``(row, key)`` pairs of two parallel arrays, sorted by row, then key.
 
     Examples
     --------
@@ -64,19 +58,8 @@ def distinct_rows(rows: I64, keys: U64) -> tuple[I64, U64]:
     >>> rows.tolist(), keys.tolist()
     ([0, 1], [9, 7])
     """
-    rows, keys = np.asarray(rows).astype(np.int64, copy=False), np.asarray(keys).astype(np.uint64, copy=False)
-    packed = rows.astype(np.uint64) << np.uint64(32) | keys >> np.uint64(32)
-    order = np.argsort(packed)
-    packed = packed[order]
-    tied = packed[1:] == packed[:-1]
-    differ = tied & (keys[order[1:]] != keys[order[:-1]])
-    if differ.any():  # runs of one packed value holding several keys: all their places
-        run = np.cumsum(np.concatenate(([0], ~tied)))
-        mixed = np.zeros(int(run[-1]) + 1, dtype=bool)
-        mixed[run[1:][differ]] = True
-        at = np.flatnonzero(mixed[run])
-        order[at] = order[at[np.lexsort((keys[order[at]], packed[at]))]]
-    rows, keys = rows[order], keys[order]
+    order = np.lexsort((keys, rows))  # several times faster than np.unique(..., axis=0)
+    rows, keys = rows[order].astype(np.int64), keys[order].astype(np.uint64)
     first = np.ones(len(rows), dtype=bool)
     first[1:] = (rows[1:] != rows[:-1]) | (keys[1:] != keys[:-1])
     return rows[first], keys[first]
