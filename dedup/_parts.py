@@ -27,6 +27,9 @@ SPILL_AFTER = 1 << 28
 #: The parts rows are split into, by their high :data:`PART_BITS` bits.
 PART_BITS = 6
 PARTS = 1 << PART_BITS
+#: Bits of a key in the table of :meth:`Parts.replaced` (16 MB: a few hundred thousand keys
+#: fill a percent of it).
+HELD_BITS = 24
 _FIRSTS = np.arange(1, PARTS, dtype=np.uint64) << np.uint64(64 - PART_BITS)  # each part's first row
 
 
@@ -86,10 +89,23 @@ class Parts:
             file.seek(0)
             yield np.fromfile(file, dtype=np.uint64)
 
-    def without(self, docs: Bools, bits: int) -> Parts:
-        """The window rows of the documents (in the low ``bits`` of a row) where ``docs`` is false."""
+    def replaced(self, docs: Bools, rows: Parts, bits: int) -> Parts:
+        """What pairs with the documents of ``rows`` are counted from when ``rows`` replace
+        the rows of ``docs`` (documents in the low ``bits`` of a row): ``rows``, and the rows
+        of other documents whose key ``rows`` may hold.
+
+        The keys are looked up in a table of their high :data:`HELD_BITS` bits: a key it
+        holds by chance only brings in a row that counts for no pair of ``rows``' documents.
+        """
+        held = np.zeros(1 << HELD_BITS, dtype=bool)
+        shift = np.uint64(64 - HELD_BITS)
+        for part in rows.parts():
+            held[part >> shift] = True
         kept = Parts(self._spill_after)
         low = np.uint64((1 << bits) - 1)
         for part in self.parts():
+            part = part[held[part >> shift]]
             kept.add(part[~docs[(part & low).astype(np.int64)]])
+        for part in rows.parts():
+            kept.add(part)
         return kept

@@ -27,6 +27,7 @@ from ._config import DetectorConfig
 from ._exceptions import ConfigError, InputError
 from ._fingerprint import Sketches, doc_bits, sketch, tokens_of
 from ._judge import Found, judge_with
+from ._parts import Parts
 from ._texts import Texts
 from ._timestamps import check_optional_time
 from ._tokenize import Tokens
@@ -142,7 +143,8 @@ def find_local(
     """The local engine: the sketches of a batch, and its pairs ``(i, j, verdict, scores)``, ``i < j``.
 
     With ``before``, only the texts that changed since are sketched and judged again;
-    pairs of unchanged texts keep their verdicts.
+    pairs of unchanged texts keep their verdicts, and the window rows returned are only
+    those that the changed texts' pairs are counted from.
     """
     old = None if before is None else before[1]
     if before is None or old is None:
@@ -158,9 +160,10 @@ def find_local(
     windows = None
     if old.windows is not None and redone.windows is not None:  # the changed texts' rows replaced
         low = np.uint64((1 << bits) - 1)
-        windows = old.windows.without(changed, bits)
+        renumbered = Parts()
         for part in redone.windows.parts():
-            windows.add((part & ~low) | redo[(part & low).astype(np.int64)].view(np.uint64))
+            renumbered.add((part & ~low) | redo[(part & low).astype(np.int64)].view(np.uint64))
+        windows = old.windows.replaced(changed, renumbered, bits)
     sketches = Sketches(old.signatures, old.sizes, windows=windows)
     found = [f for f in old_found if not (changed[f[0]] or changed[f[1]])]
     found += judge_pairs(candidates(sketches, config, among=changed), sketches, texts, config)

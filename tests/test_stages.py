@@ -111,6 +111,27 @@ def test_pairs_sharing_window_keys_are_those_a_brute_force_count_finds(seed, bit
         assert passages == [[a, b] for a, b, count in expected if count >= MIN_SHARED_KEYS]
 
 
+@pytest.mark.parametrize("spill_after", [1000, None])
+def test_window_rows_replaced_count_the_pairs_of_the_replaced_documents_as_rows_made_afresh(spill_after):
+    rng = np.random.default_rng(3)
+    bits = doc_bits(80)
+    pool = rng.integers(0, 2**64 - 1, size=60, dtype=np.uint64, endpoint=True)
+    docs = rng.integers(0, 80, size=600)
+    before, after = pool[rng.integers(0, 30, size=600)], pool[rng.integers(20, 60, size=600)]
+    replaced = rng.random(80) < 0.2
+    now = np.where(replaced[docs], after, before)  # the replaced documents' keys changed
+    old, new = Parts(spill_after), Parts(spill_after)
+    for half in np.array_split(window_rows(docs, before, bits), 2):
+        old.add(half)
+    new.add(window_rows(docs[replaced[docs]], now[replaced[docs]], bits))
+    rows = old.replaced(replaced, new, bits)
+    assert len(rows) < len(docs)  # the keys the replaced documents no longer hold are left out
+    fresh = Parts()
+    fresh.add(window_rows(docs, now, bits))
+    expected = passage_candidates(fresh, bits, replaced).tolist()
+    assert expected and passage_candidates(rows, bits, replaced).tolist() == expected
+
+
 def test_pairs_counted_a_part_at_a_time_keep_document_numbers_up_to_a_billion(monkeypatch):
     last = (1 << 30) - 1
     shared = np.array([[0, last, 2], [last - 1, last, 7], [5, 7, 1]])
