@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -105,11 +104,6 @@ def agreements(
     if len(left) >= _kernels.MIN_PAIRS and _kernels.available():
         return _kernels.agreements(values, left, right, other)
     return np.count_nonzero(values[left] == other[right], axis=1)
-
-
-def low_bytes(values: U32) -> np.ndarray:
-    """The low byte of every value of a 2-d uint32 array, as a view (no copy)."""
-    return values.view(np.uint8)[:, ::4] if sys.byteorder == "little" else values.view(np.uint8)[:, 3::4]
 
 
 def member(values: np.ndarray, of: np.ndarray) -> Bools:

@@ -22,7 +22,7 @@ from ._fingerprint import Fingerprints, Sketches
 from ._lsh import band_keys, bucket_pairs
 from ._parts import Parts
 from ._store import Gate
-from ._types import F64, I64, U32, U64, Bools
+from ._types import F64, I64, U8, U32, U64, Bools
 
 
 def keys_of(prints: Fingerprints, config: DetectorConfig) -> U64:
@@ -206,7 +206,7 @@ def gate_for(prints: Fingerprints, config: DetectorConfig) -> Gate:
     """The overlap gate of a batch's pairs with stored documents, for :meth:`Store.candidates`."""
     batch = Sketches(prints.signatures, prints.sizes)
 
-    def gate(pairs: I64, signatures: U32, sizes: I64) -> I64:
-        return overlapping(pairs, batch, Sketches(signatures, sizes, in_place=True), config)
+    def gate(pairs: I64, signatures: U32, sizes: I64, low: U8) -> I64:
+        return overlapping(pairs, batch, Sketches(signatures, sizes, stored_low=low), config)
 
     return gate

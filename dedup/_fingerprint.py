@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._arrays import distinct, low_bytes, span_positions
+from ._arrays import distinct, span_positions
 from ._batching import imap_batches, map_batches
 from ._chrome import tokenize_pages
 from ._config import DetectorConfig
@@ -68,20 +68,20 @@ class Fingerprints:
 class Sketches:
     """Signatures and distinct-shingle counts of texts, with the signatures' low bytes.
 
-    A batch's low bytes are copied once: the collision filter reads them many times, and
-    contiguous rows are a quarter of the memory to read. A store's (``in_place``) are a
-    view, since copying them would cost every look-up the size of the index.
+    The low bytes are copied once: the collision filter reads them many times, and
+    contiguous rows are a quarter of the memory to read. A store keeps its own (``stored_low``)
+    as it adds documents, since copying them would cost every look-up the size of the index.
     """
 
     signatures: U32
     sizes: I64
-    in_place: bool = False
+    stored_low: U8 | None = None
     #: With ``partial_reuse``, the passage channel's window rows (:func:`window_rows`), by key range.
     windows: Parts | None = None
 
     @functools.cached_property
     def low(self) -> U8:
-        return low_bytes(self.signatures) if self.in_place else self.signatures.astype(np.uint8)
+        return self.signatures.astype(np.uint8) if self.stored_low is None else self.stored_low
 
 
 @functools.lru_cache(maxsize=8)

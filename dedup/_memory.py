@@ -40,6 +40,7 @@ class MemoryStore:
         self._tokens: list[tuple[U32, U8]] = []  # by slot
         self._texts: list[str | None] = []  # by slot, where kept
         self._signatures = np.zeros((0, num_perm), dtype=np.uint32)
+        self._low = np.zeros((0, num_perm), dtype=np.uint8)  # the signatures' low bytes, for the gate
         self._sizes = np.zeros(0, dtype=np.int64)
         self._timestamps = np.zeros(0, dtype=np.float64)
         self._oldest = math.inf  # no live document has an earlier timestamp
@@ -53,7 +54,7 @@ class MemoryStore:
     @property
     def nbytes(self) -> int:
         """Bytes held by the stored arrays (the token arrays, signatures and band keys)."""
-        arrays = (self._signatures, self._sizes, self._timestamps)
+        arrays = (self._signatures, self._low, self._sizes, self._timestamps)
         tokens = sum(h.nbytes + f.nbytes for h, f in self._tokens)
         return self._index.nbytes + self._passages.nbytes + tokens + sum(a.nbytes for a in arrays)
 
@@ -67,9 +68,11 @@ class MemoryStore:
         if len(slots) and slots[-1] >= len(self._signatures):
             capacity = max(64, 2 * len(self._signatures), int(slots[-1]) + 1)
             self._signatures = np.resize(self._signatures, (capacity, self._num_perm))
+            self._low = np.resize(self._low, (capacity, self._num_perm))
             self._sizes = np.resize(self._sizes, capacity)
             self._timestamps = np.resize(self._timestamps, capacity)
         self._signatures[slots] = documents.signatures
+        self._low[slots] = documents.signatures.astype(np.uint8)
         self._sizes[slots] = documents.sizes
         self._timestamps[slots] = documents.timestamps
         self._ids.extend(documents.ids)
@@ -103,7 +106,7 @@ class MemoryStore:
 
     def candidates(self, keys: U64, gate: Gate, windows: Windows | None = None) -> tuple[I64, Documents]:
         # The gate reads the stored rows in place: only the documents it keeps are copied.
-        pairs = gate(self._index.query_many(keys), self._signatures, self._sizes)
+        pairs = gate(self._index.query_many(keys), self._signatures, self._sizes, self._low)
         if windows is not None and len(self._passages):
             shared = self._passages.query_many(*windows, MIN_SHARED_KEYS, MAX_KEY_DOCS)
             shared = shared[self._index.alive(shared[:, 1])]

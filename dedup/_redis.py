@@ -239,7 +239,8 @@ class RedisStore:
         colliding = [(row, position[d]) for row, members in enumerate(found) for d in members if d in position]
         signatures = np.stack([stored[d][0] for d in ids]) if ids else np.zeros((0, self._num_perm), dtype=np.uint32)
         sizes = np.array([stored[d][1] for d in ids], dtype=np.int64)
-        kept = gate(np.array(sorted(colliding), dtype=np.int64).reshape(-1, 2), signatures, sizes).tolist()
+        colliding_pairs = np.array(sorted(colliding), dtype=np.int64).reshape(-1, 2)
+        kept = gate(colliding_pairs, signatures, sizes, signatures.astype(np.uint8)).tolist()
         proposed = {(row, ids[k]) for row, k in kept} | self._sharing_passages(windows)
         documents = self._fetch(sorted({doc_id for _, doc_id in proposed}))
         row_of = {_encode(doc_id): k for k, doc_id in enumerate(documents.ids)}

@@ -83,7 +83,7 @@ class Documents:
 
 
 #: A filter of colliding pairs by their signatures, see :meth:`Store.candidates`.
-Gate = Callable[[I64, U32, I64], I64]
+Gate = Callable[[I64, U32, I64, U8], I64]
 #: The passage channel's ``(row, key)`` window keys of a batch
 #: (:func:`~dedup._fingerprint.window_keys`), see :meth:`Store.candidates`.
 Windows = tuple[I64, U64]
@@ -115,9 +115,10 @@ class Store(Protocol):
     def candidates(self, keys: U64, gate: Gate, windows: Windows | None = None) -> tuple[I64, Documents]:
         """The documents sharing a band key with each row of ``keys`` (shape ``(n, bands)``) that pass ``gate``.
 
-        ``gate(pairs, signatures, sizes)`` is given the colliding pairs ``(row of keys, row
-        of signatures)`` with the signatures and shingle counts of the stored documents they
-        name, and returns the pairs to keep, so that only those documents are fetched.
+        ``gate(pairs, signatures, sizes, low)`` is given the colliding pairs ``(row of keys,
+        row of signatures)`` with the signatures, shingle counts and signatures' low bytes
+        (``signatures.astype(np.uint8)``) of the stored documents they name, and returns the
+        pairs to keep, so that only those documents are fetched.
         With ``windows``, the documents stored with window keys that share a passage with a
         row (:data:`~dedup._candidates.MIN_SHARED_KEYS` window keys) are candidates too,
         ungated, as in a scan; a store that keeps no window keys ignores them.
