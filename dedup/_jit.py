@@ -197,3 +197,29 @@ def merge_rows(a, b, out):  # type: ignore[no-untyped-def]
         else:
             out[k] = b[j]
             j += 1
+
+
+@_kernel
+def sorted_search(haystack, needles, right, out):  # type: ignore[no-untyped-def]
+    # np.searchsorted of sorted needles, galloping from where the previous needle went: a
+    # search costs the logarithm of the gap between two needles' places, not of the array.
+    n = len(haystack)
+    place = 0
+    for k in range(len(needles)):
+        value = needles[k]
+        below = place - 1  # haystack[below] comes before value (or is before the start)
+        above = place
+        step = 1
+        while above < n and (haystack[above] <= value if right else haystack[above] < value):
+            below = above
+            above = place + step
+            step *= 2
+        above = min(above, n)
+        while above - below > 1:
+            middle = (below + above) >> 1
+            if haystack[middle] <= value if right else haystack[middle] < value:
+                below = middle
+            else:
+                above = middle
+        out[k] = above
+        place = above

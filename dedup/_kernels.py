@@ -26,6 +26,8 @@ MIN_CELLS = 1 << 12
 MIN_PAIRS = 1 << 12
 #: Keys of two sorted arrays from which :func:`merge_sorted` and :func:`merge_rows` merge them.
 MIN_MERGED = 1 << 20
+#: Sorted keys looked up at once from which :func:`sorted_search` finds their places.
+MIN_SEARCHED = 1 << 14
 #: Cells of alignment tables a process computes with numpy before it turns to the alignment
 #: kernel: a few tenths of a second of numpy work, about what importing numba and loading the
 #: compiled kernel take. The other kernels run on whole batches; the alignment runs once a
@@ -135,4 +137,14 @@ def merge_rows(a: Any, b: Any) -> Any:
     assert kernels is not None
     out = np.empty(len(a) + len(b), dtype=a.dtype)
     kernels.merge_rows(a, b, out)
+    return out
+
+
+def sorted_search(haystack: Any, needles: Any, side: str) -> Any:
+    """``np.searchsorted(haystack, needles, side)`` for sorted ``needles``, in one pass
+    (see ``_arrays.search_sorted``)."""
+    kernels = _compiled()
+    assert kernels is not None
+    out = np.empty(len(needles), dtype=np.int64)
+    kernels.sorted_search(haystack, needles, side == "right", out)
     return out

@@ -156,3 +156,17 @@ def test_merge_of_packed_rows_equals_numpy(a, b):
     finally:
         _kernels.MIN_MERGED = saved
     np.testing.assert_array_equal(merged.rows, np.sort(np.array(a + b, dtype=np.uint64)))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.integers(0, 40), max_size=80),
+    st.lists(st.integers(0, 40), max_size=80),
+    st.sampled_from([0, 2**64 - 41]),  # small keys, and keys at the top of the range
+)
+def test_galloping_search_of_sorted_keys_equals_numpy(haystack, needles, base):
+    haystack = np.sort(np.array(haystack, dtype=np.uint64) + np.uint64(base))
+    needles = np.sort(np.array(needles, dtype=np.uint64) + np.uint64(base))
+    for side in ("left", "right"):
+        expected = np.searchsorted(haystack, needles, side)
+        np.testing.assert_array_equal(_kernels.sorted_search(haystack, needles, side), expected)
