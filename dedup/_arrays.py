@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 
@@ -38,18 +37,37 @@ def runs(ordered: np.ndarray) -> tuple[I64, I64]:
     return starts, np.diff(np.append(starts, len(ordered)))
 
 
-def search_sorted(haystack: U64, needles: U64, side: Literal["left", "right"] = "left") -> I64:
-    """``np.searchsorted(haystack, needles, side)`` for sorted ``needles``: the index's
-    look-ups, a batch's keys among all the stored ones.
+#: A mask that keeps every bit of a key.
+WHOLE_KEY = (1 << 64) - 1
+
+
+def search_spans(haystack: U64, needles: U64, mask: int = WHOLE_KEY) -> tuple[I64, I64]:
+    """Where each of ``needles`` starts and ends among ``haystack``: the index's look-ups,
+    a batch's keys among all the stored ones. Both are sorted, and keys are compared under
+    ``mask`` (the needles hold no bit outside it): rows whose low bits are a slot or a
+    document number (``_lsh._Packed``, ``_candidates.shared_keys``) compare by their key.
 
     numpy searches each key from the previous one's place to the end of the array; the
     compiled kernel gallops from that place, which costs the logarithm of the gap between
-    two keys' places, a few steps where numpy takes some twenty-five in a large index.
+    two keys' places, a few steps where numpy takes some twenty-five in a large index, and
+    finds each end from its start.
+
+    Examples
+    --------
+    >>> rows = np.array([0x10, 0x11, 0x21, 0x30], dtype=np.uint64)
+    >>> [a.tolist() for a in search_spans(rows, np.array([0x10, 0x20, 0x40], dtype=np.uint64), ~0xF)]
+    [[0, 2, 4], [2, 3, 4]]
     """
+    mask &= WHOLE_KEY
     if len(needles) >= _kernels.MIN_SEARCHED and _kernels.available():
-        found: I64 = _kernels.sorted_search(haystack, needles, side)
+        found: tuple[I64, I64] = _kernels.sorted_spans(haystack, needles, mask)
         return found
-    return np.searchsorted(haystack, needles, side)
+    lo = np.searchsorted(haystack, needles, "left")
+    hi = lo.copy()
+    if len(haystack):  # most keys looked up are held by no stored text: only the others' ends are searched for
+        held = np.flatnonzero(haystack[np.minimum(lo, len(haystack) - 1)] & np.uint64(mask) == needles)
+        hi[held] = np.searchsorted(haystack, needles[held] | np.uint64(~mask & WHOLE_KEY), "right")
+    return lo, hi
 
 
 def span_positions(starts: I64, counts: I64) -> I64:

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from . import _kernels
-from ._arrays import agreements, distinct, runs, search_sorted, span_positions
+from ._arrays import agreements, distinct, runs, search_spans, span_positions
 from ._batching import WORKERS
 from ._config import DetectorConfig
 from ._fingerprint import Fingerprints, Sketches
@@ -130,7 +130,7 @@ def shared_keys(rows: U64, bits: int, among: Bools | None = None) -> I64:
     low = np.uint64(mask)
     if among is not None:  # only the keys that a text of ``among`` holds, looked up
         keys = distinct(rows[among[(rows & low).astype(np.int64)]] & ~low)
-        lo, hi = search_sorted(rows, keys), search_sorted(rows, keys | low, "right")
+        lo, hi = search_spans(rows, keys, ~mask)
         rows = rows[span_positions(lo, hi - lo)]
     first = np.ones(len(rows), dtype=bool)
     first[1:] = rows[1:] != rows[:-1]

@@ -200,26 +200,41 @@ def merge_rows(a, b, out):  # type: ignore[no-untyped-def]
 
 
 @_kernel
-def sorted_search(haystack, needles, right, out):  # type: ignore[no-untyped-def]
-    # np.searchsorted of sorted needles, galloping from where the previous needle went: a
-    # search costs the logarithm of the gap between two needles' places, not of the array.
+def sorted_spans(haystack, needles, mask, lo, hi):  # type: ignore[no-untyped-def]
+    # Where each sorted needle's keys (under mask) start and end among the sorted haystack's.
+    # The start gallops from the previous needle's start, the end from the start: a needle
+    # costs the logarithm of the gap to its place and of its keys' count, not of the array.
     n = len(haystack)
     place = 0
     for k in range(len(needles)):
         value = needles[k]
-        below = place - 1  # haystack[below] comes before value (or is before the start)
+        below = place - 1  # haystack[below] is under value (or before the start)
         above = place
         step = 1
-        while above < n and (haystack[above] <= value if right else haystack[above] < value):
+        while above < n and (haystack[above] & mask) < value:
             below = above
             above = place + step
             step *= 2
         above = min(above, n)
         while above - below > 1:
             middle = (below + above) >> 1
-            if haystack[middle] <= value if right else haystack[middle] < value:
+            if (haystack[middle] & mask) < value:
                 below = middle
             else:
                 above = middle
-        out[k] = above
+        lo[k] = above
         place = above
+        below = place - 1
+        step = 1
+        while above < n and (haystack[above] & mask) == value:
+            below = above
+            above = place + step
+            step *= 2
+        above = min(above, n)
+        while above - below > 1:
+            middle = (below + above) >> 1
+            if (haystack[middle] & mask) == value:
+                below = middle
+            else:
+                above = middle
+        hi[k] = above

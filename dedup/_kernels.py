@@ -26,7 +26,7 @@ MIN_CELLS = 1 << 12
 MIN_PAIRS = 1 << 12
 #: Keys of two sorted arrays from which :func:`merge_sorted` and :func:`merge_rows` merge them.
 MIN_MERGED = 1 << 20
-#: Sorted keys looked up at once from which :func:`sorted_search` finds their places.
+#: Sorted keys looked up at once from which :func:`sorted_spans` finds their places.
 MIN_SEARCHED = 1 << 14
 #: Cells of alignment tables a process computes with numpy before it turns to the alignment
 #: kernel: a few tenths of a second of numpy work, about what importing numba and loading the
@@ -140,11 +140,12 @@ def merge_rows(a: Any, b: Any) -> Any:
     return out
 
 
-def sorted_search(haystack: Any, needles: Any, side: str) -> Any:
-    """``np.searchsorted(haystack, needles, side)`` for sorted ``needles``, in one pass
-    (see ``_arrays.search_sorted``)."""
+def sorted_spans(haystack: Any, needles: Any, mask: Any) -> tuple[Any, Any]:
+    """Where each of the sorted ``needles`` starts and ends among the sorted ``haystack``'s
+    keys under ``mask``, in one pass (see ``_arrays.search_spans``)."""
     kernels = _compiled()
     assert kernels is not None
-    out = np.empty(len(needles), dtype=np.int64)
-    kernels.sorted_search(haystack, needles, side == "right", out)
-    return out
+    lo = np.empty(len(needles), dtype=np.int64)
+    hi = np.empty(len(needles), dtype=np.int64)
+    kernels.sorted_spans(haystack, needles, np.uint64(mask), lo, hi)
+    return lo, hi

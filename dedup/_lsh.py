@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _kernels
-from ._arrays import distinct, runs, search_sorted, span_positions
+from ._arrays import distinct, runs, search_spans, span_positions
 from ._config import check_int
 from ._hashing import fmix64, odd_constants
 from ._types import I64, U32, U64, Bools
@@ -317,7 +317,7 @@ class _Sorted:
 
     def span(self, keys: U64) -> tuple[I64, I64]:
         """Where each of ``keys`` (sorted) starts and ends among ours."""
-        return search_sorted(self.keys, keys, "left"), search_sorted(self.keys, keys, "right")
+        return search_spans(self.keys, keys)
 
     def take(self, lo: I64, hi: I64, owner: I64) -> tuple[I64, npt.NDArray[np.int32]]:
         """``(owner, slot)`` of our keys in the spans ``lo:hi``, one per key looked up."""
@@ -380,13 +380,7 @@ class _Packed:
 
     def span(self, keys: U64) -> tuple[I64, I64]:
         """Where each of ``keys`` (rows of :meth:`of`, sorted; their slots do not matter) starts and ends among ours."""
-        hashed = keys & ~self.SLOT
-        lo = search_sorted(self.rows, hashed, "left")
-        hi = lo.copy()
-        if len(self.rows):  # most keys looked up are held by no stored text: only the others' ends are searched for
-            held = np.flatnonzero(self.rows[np.minimum(lo, len(self.rows) - 1)] & ~self.SLOT == hashed)
-            hi[held] = search_sorted(self.rows, hashed[held] | self.SLOT, "right")
-        return lo, hi
+        return search_spans(self.rows, keys & ~self.SLOT, int(~self.SLOT))
 
     def take(self, lo: I64, hi: I64, owner: I64) -> tuple[I64, npt.NDArray[np.int32]]:
         """``(owner, slot)`` of our keys in the spans ``lo:hi``, one per key looked up."""

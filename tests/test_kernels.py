@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import _kernels
-from dedup._arrays import agreements
+from dedup._arrays import WHOLE_KEY, agreements, search_spans
 from dedup._lcs import common_rows
 from dedup._minhash import MinHasher, affine32_signatures
 from dedup._normalize import nfkc_undotted as nfkc
@@ -163,10 +163,16 @@ def test_merge_of_packed_rows_equals_numpy(a, b):
     st.lists(st.integers(0, 40), max_size=80),
     st.lists(st.integers(0, 40), max_size=80),
     st.sampled_from([0, 2**64 - 41]),  # small keys, and keys at the top of the range
+    st.sampled_from([WHOLE_KEY, ~3 & WHOLE_KEY]),  # whole keys, and rows with a slot in the low bits
 )
-def test_galloping_search_of_sorted_keys_equals_numpy(haystack, needles, base):
+def test_galloping_spans_of_sorted_keys_equal_numpy(haystack, needles, base, mask):
     haystack = np.sort(np.array(haystack, dtype=np.uint64) + np.uint64(base))
-    needles = np.sort(np.array(needles, dtype=np.uint64) + np.uint64(base))
-    for side in ("left", "right"):
-        expected = np.searchsorted(haystack, needles, side)
-        np.testing.assert_array_equal(_kernels.sorted_search(haystack, needles, side), expected)
+    needles = np.unique(np.array(needles, dtype=np.uint64) + np.uint64(base)) & np.uint64(mask)
+    needles = np.sort(np.concatenate((needles, needles[:3])))  # a key looked up twice
+    expected = (
+        np.searchsorted(haystack, needles, "left"),
+        np.searchsorted(haystack, needles | np.uint64(~mask & WHOLE_KEY), "right"),
+    )
+    for found in (_kernels.sorted_spans(haystack, needles, mask), search_spans(haystack, needles, mask)):
+        np.testing.assert_array_equal(found[0], expected[0])
+        np.testing.assert_array_equal(found[1], expected[1])
