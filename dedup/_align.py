@@ -133,7 +133,9 @@ def sentence_spans(text: str, join_wrapped: bool = False) -> I64:
 # turns into them, a CJK or Devanagari full stop, a line break), whatever follows it. The
 # pattern takes the gap from a stop to the next word; its group, what follows the last stop.
 _STOPS = "!?\n।॥。․‥…‼⁇⁈⁉︕︖︙︰﹒﹖﹗！．？"
-_ONE_STOP = rf"(?:[{re.escape(_STOPS)}]|(?<![0-9])\.|\.(?![0-9]))"  # a full stop between digits joins them
+# A full stop between digits joins them. One character class first lets the regular
+# expression engine skip to the next stop; an alternation is tried at every character.
+_ONE_STOP = rf"[{re.escape(_STOPS)}.](?!(?<=[0-9]\.)[0-9])"
 _STOP = re.compile(rf"{_ONE_STOP}(?:[\W_]*{_ONE_STOP})?([\W_]*)")
 _CLOSING = frozenset("\"'”’)]»")
 # Stops that are ASCII once normalised: a line break after one of them is not a wrapped line;
@@ -295,8 +297,7 @@ class SentenceWords:
         return reused(
             seeds,
             similarity[seed],
-            lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))[::2],
-            lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))[1],
+            lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1)),
             gap,
             strong=rules.strong,
             minimum_words=words_needed(shorter, rules.minimum_words),
@@ -361,8 +362,7 @@ def strongest(
             continue
         if c.rows[0] == c.rows[1] or c.cols[0] == c.cols[1]:
             continue  # one sentence is a quotation or a list of names, not a reused passage
-        similarity, _, shared = words.overlap(i, j, c.rows, c.cols)
-        best = stronger(best, (similarity, shared), counts)
+        best = stronger(best, (c.similarity, c.words), counts)
     return best
 
 

@@ -52,6 +52,11 @@ MIN_WORDS = 8
 MAX_GAP = 24
 
 
+#: ``whole(r0, r1, c0, c1)``: sentences ``r0..r1`` of one text against ``c0..c1`` of the
+#: other as wholes: their similarity, the weight they share and the content words they share.
+Whole = Callable[[int, int, int, int], tuple[float, float, int]]
+
+
 @dataclass(frozen=True)
 class Rules:
     """How seeds become passages.
@@ -121,12 +126,15 @@ class Cluster:
         The seed sentence pairs inside, sorted.
     similarity : float
         Similarity of the two sides as wholes.
+    words : int
+        Content words the two sides share.
     """
 
     rows: tuple[int, int]
     cols: tuple[int, int]
     seeds: I64
     similarity: float
+    words: int
 
 
 def _split(seeds: I64, axis: int, gap: F64) -> list[I64]:
@@ -212,8 +220,7 @@ def _extend(clusters: list[I64], gap: int) -> list[I64]:
 def reused(
     seeds: I64,
     seed_similarity: F64,
-    whole: Callable[[int, int, int, int], tuple[float, int]],
-    weight: Callable[[int, int, int, int], float],
+    whole: Whole,
     gap: int = GAP,
     strong: float = STRONG,
     minimum_whole: float = WHOLE,
@@ -231,9 +238,8 @@ def reused(
         Their similarities.
     whole : callable
         ``whole(r0, r1, c0, c1)``: the similarity of sentences ``r0..r1`` of the first
-        text with ``c0..c1`` of the second (inclusive), and how many content words they share.
-    weight : callable
-        ``weight(r0, r1, c0, c1)``, what a passage weighs when two overlap.
+        text with ``c0..c1`` of the second (inclusive), the weight they share (of two
+        passages that overlap, the heavier is kept) and how many content words they share.
     gap, strong, minimum_whole, minimum_words : see the module's constants.
     slack : int
         See :class:`Rules`.
@@ -256,10 +262,10 @@ def reused(
             continue
         r0, r1 = int(group[:, 0].min()), int(group[:, 0].max())
         c0, c1 = int(group[:, 1].min()), int(group[:, 1].max())
-        score, words = whole(r0, r1, c0, c1)
+        score, weight, words = whole(r0, r1, c0, c1)
         if score < minimum_whole or words < minimum_words:
             continue
-        found.append((weight(r0, r1, c0, c1), Cluster((r0, r1), (c0, c1), group, score)))
+        found.append((weight, Cluster((r0, r1), (c0, c1), group, score, words)))
     found.sort(key=lambda item: (-item[0], item[1].rows, item[1].cols))
     kept: list[Cluster] = []
     for _, c in found:
@@ -275,17 +281,15 @@ def reused(
 _STEPS = ((1, 1), (1, 0), (0, 1))
 
 
-def grown(
-    kept: list[Cluster], edges: set[tuple[int, int]], whole: Callable[[int, int, int, int], tuple[float, int]]
-) -> list[Cluster]:
+def grown(kept: list[Cluster], edges: set[tuple[int, int]], whole: Whole) -> list[Cluster]:
     """``kept`` with each passage grown before its first and after its last sentences by the
     neighbouring sentence pairs in ``edges`` (an obfuscated passage's edges, whose words were
     replaced more than seeds allow), without meeting another passage.
 
     Examples
     --------
-    >>> c = Cluster((5, 6), (5, 6), np.array([[5, 5], [6, 6]]), 0.8)
-    >>> [(g.rows, g.cols) for g in grown([c], {(4, 4), (3, 4), (7, 8)}, lambda *_: (0.7, 9))]
+    >>> c = Cluster((5, 6), (5, 6), np.array([[5, 5], [6, 6]]), 0.8, 8)
+    >>> [(g.rows, g.cols) for g in grown([c], {(4, 4), (3, 4), (7, 8)}, lambda *_: (0.7, 4.2, 9))]
     [((3, 6), (4, 6))]
     """
     result = []
@@ -302,7 +306,10 @@ def grown(
                 else:
                     break
         rows, cols = (ends[0][0], ends[0][1]), (ends[1][0], ends[1][1])
-        result.append(c if (rows, cols) == (c.rows, c.cols) else Cluster(rows, cols, c.seeds, whole(*rows, *cols)[0]))
+        if (rows, cols) != (c.rows, c.cols):
+            similarity, _, words = whole(*rows, *cols)
+            c = Cluster(rows, cols, c.seeds, similarity, words)
+        result.append(c)
     return result
 
 

@@ -90,7 +90,7 @@ def test_unrelated_articles_are_not_partial():
 def test_consecutive_seeds_merge_into_one_passage_and_a_stray_weak_seed_is_dropped():
     seeds = np.array([[0, 10], [1, 11], [3, 12], [40, 2]])
     similarity = np.array([0.9, 0.8, 0.7, 0.45])
-    found = reused(seeds, similarity, lambda *_: (0.8, 20), lambda *_: 1.0)
+    found = reused(seeds, similarity, lambda *_: (0.8, 1.0, 20))
     assert [(c.rows, c.cols) for c in found] == [((0, 3), (10, 12))]
 
 
@@ -102,7 +102,7 @@ def test_seeds_far_apart_in_either_text_are_separate_clusters():
 def test_overlapping_passages_keep_the_heavier():
     seeds = np.array([[0, 0], [1, 1], [0, 200], [1, 201], [2, 202]])
     similarity = np.full(5, 0.9)
-    found = reused(seeds, similarity, lambda *_: (0.9, 20), lambda r0, r1, c0, c1: float(r1 - r0 + c1 - c0))
+    found = reused(seeds, similarity, lambda r0, r1, c0, c1: (0.9, float(r1 - r0 + c1 - c0), 20))
     assert [(c.rows, c.cols) for c in found] == [((0, 2), (200, 202))]
 
 
@@ -128,9 +128,12 @@ def test_the_html_report_shows_a_partial_pair_with_its_passage_on_both_sides(see
 def test_with_partial_rules_a_passage_retold_in_shuffled_order_stays_whole():
     seeds = np.array([[10, 3], [11, 5], [12, 4], [13, 2]])
     similarity = np.array([0.7, 0.9, 0.6, 0.8])
-    whole, weight = (lambda *_: (0.8, 20)), (lambda *_: 1.0)
-    [in_order] = reused(seeds, similarity, whole, weight)
-    [shuffled] = reused(seeds, similarity, whole, weight, slack=PARTIAL.slack)
+
+    def whole(*_):
+        return 0.8, 1.0, 20
+
+    [in_order] = reused(seeds, similarity, whole)
+    [shuffled] = reused(seeds, similarity, whole, slack=PARTIAL.slack)
     assert (in_order.rows, in_order.cols) != ((10, 13), (2, 5))
     assert (shuffled.rows, shuffled.cols) == ((10, 13), (2, 5))
 
