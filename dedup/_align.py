@@ -25,7 +25,7 @@ from scipy import sparse
 from ._arrays import doc_index, span_positions
 from ._config import AUTO
 from ._language import code_of, is_stopword, languages_of, with_codes
-from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, rules_for, words_needed
+from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, rules_for, widened, words_needed
 from ._rarity import idf
 from ._tokenize import CHROME, SENTENCE_START, WRAPPED, Tokens, tokenize
 from ._types import F64, I64, U8, U32, Bools
@@ -446,7 +446,11 @@ class Sentences:
         rows, cols, similarity, _ = similar
         of_cell = {(r, c): s for r, c, s in zip(rows.tolist(), cols.tolist(), similarity.tolist(), strict=True)}
         found = []
-        for c in self.words.passages(i, j, minimum, self.gap, similar, self.rules):
+        clusters = self.words.passages(i, j, minimum, self.gap, similar, self.rules)
+        if self.rules.summaries:
+            whole = lambda r0, r1, c0, c1: self.words.overlap(i, j, (r0, r1), (c0, c1))  # noqa: E731
+            clusters = widened(clusters, self.spans[i], self.spans[j], whole)
+        for c in clusters:
             sentences = tuple(
                 Passage(spans_a[r][0], spans_a[r][1], spans_b[k][0], spans_b[k][1], of_cell[(r, k)])
                 for r, k in c.seeds.tolist()

@@ -151,7 +151,7 @@ class DetectorConfig:
     partial_words: int = 8
     partial_similarity: float = 0.5
     partial_long_words: int = 20
-    partial_long_similarity: float = 0.35
+    partial_long_similarity: float = 0.3
     source_margin: float = 0.1
     keep_text: bool = False
     strip_boilerplate: bool = True

@@ -19,7 +19,10 @@ found as the best PAN text-alignment systems find it (Sanchez-Perez et al. 2014)
   share fewer than ``minimum_words`` content words (fewer in short texts), and of passages that overlap in
   either text keeps the heavier;
 - **growing** (with ``Rules.grow``) adds to a passage the neighbouring sentence pairs of a
-  lower similarity, one at a time, at both ends.
+  lower similarity, one at a time, at both ends;
+- **summaries** (with ``Rules.summaries``, in reports): a passage whose one side is much
+  longer than the other and much of its text is a summary of that text, and that side
+  becomes the whole text (:func:`widened`).
 
 Copied text is found more exactly by its verbatim runs (``_verbatim``), which replace
 these passages where a pair has them (``_align.Sentences.align``).
@@ -50,6 +53,9 @@ WHOLE = 0.3
 MIN_WORDS = 8
 #: The longest gap a dense stretch may bridge in the other text, in sentences.
 MAX_GAP = 24
+#: A passage is a summary when its other side is this many times as long, in characters,
+#: and a third of its text or more (:func:`summarised`).
+SUMMARY = 3
 
 
 #: ``whole(r0, r1, c0, c1)``: sentences ``r0..r1`` of one text against ``c0..c1`` of the
@@ -85,6 +91,9 @@ class Rules:
     grow : float
         A passage grows, a sentence at a time, by the sentence pair just before or after it
         whose similarity reaches this (0: never; see :func:`grown`).
+    summaries : bool
+        The report widens a passage that summarises the other text to the whole of that
+        text (:func:`summarised`).
     """
 
     strong: float = STRONG
@@ -94,6 +103,7 @@ class Rules:
     every_stop: bool = False
     verbatim_words: int = 0
     grow: float = 0.0
+    summaries: bool = False
 
 
 #: The rules of passages between whole texts (copies, rewrites): sentences in order.
@@ -103,7 +113,14 @@ WHOLE_TEXT = Rules()
 #: copied word for word; the verdict looks at passages, so the report's sentences are cut
 #: as the verdict's. Calibrated on PAN 2013 training pairs, see ``docs/quality.md``.
 PARTIAL = Rules(
-    strong=0.45, minimum_words=5, slack=2, join_wrapped=True, every_stop=True, verbatim_words=RUN_WORDS, grow=0.15
+    strong=0.45,
+    minimum_words=5,
+    slack=2,
+    join_wrapped=True,
+    every_stop=True,
+    verbatim_words=RUN_WORDS,
+    grow=0.15,
+    summaries=True,
 )
 
 
@@ -311,6 +328,68 @@ def grown(kept: list[Cluster], edges: set[tuple[int, int]], whole: Whole) -> lis
             c = Cluster(rows, cols, c.seeds, similarity, words)
         result.append(c)
     return result
+
+
+def summarised(
+    rows: tuple[int, int], cols: tuple[int, int], spans_a: I64, spans_b: I64
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The sentences ``rows`` and ``cols`` of a passage of two texts (whose sentences are
+    the character ``spans_a`` and ``spans_b``), the side of a summarised text widened to all of it.
+
+    One side summarises the other when the other is :data:`SUMMARY` times as long and a
+    third of its text or more: a summary's few sentences match sentences spread through
+    the text it condenses, and what it condenses is that whole text (a news brief of an
+    agency story, PAN's summary obfuscation), not the stretch between its first and last
+    matches.
+
+    Examples
+    --------
+    >>> spans = np.array([[0, 100], [101, 200], [201, 300], [301, 400]])
+    >>> summarised((0, 0), (1, 2), np.array([[0, 60]]), spans)
+    ((0, 0), (0, 3))
+    >>> summarised((0, 0), (1, 1), np.array([[0, 60]]), spans)
+    ((0, 0), (1, 1))
+    """
+    sides = [rows, cols]
+    for k, (spans, other) in enumerate(((spans_a, spans_b), (spans_b, spans_a))):
+        (first, last), (other_first, other_last) = sides[k], sides[1 - k]
+        length, other_length = spans[last, 1] - spans[first, 0], other[other_last, 1] - other[other_first, 0]
+        if length >= SUMMARY * other_length and 3 * length >= spans[-1, 1] - spans[0, 0]:
+            sides[k] = (0, len(spans) - 1)
+    return sides[0], sides[1]
+
+
+def widened(clusters: list[Cluster], spans_a: I64, spans_b: I64, whole: Whole) -> list[Cluster]:
+    """``clusters`` with the side of a summarised text widened to all of it (:func:`summarised`),
+    and passages that then meet in either text joined, so that none overlap.
+
+    Examples
+    --------
+    A brief of two sentences and a story of four; the brief's first sentence matches two of
+    the story's, the second its last:
+
+    >>> brief, story = np.array([[0, 30], [31, 60]]), np.array([[0, 100], [101, 200], [201, 300], [301, 400]])
+    >>> first = Cluster((0, 0), (1, 2), np.array([[0, 1], [0, 2]]), 0.6, 9)
+    >>> second = Cluster((1, 1), (3, 3), np.array([[1, 3]]), 0.5, 8)
+    >>> [(c.rows, c.cols) for c in widened([first, second], brief, story, lambda *_: (0.4, 3.0, 17))]
+    [((0, 1), (0, 3))]
+    """
+    done: list[Cluster] = []
+    for c in clusters:
+        rows, cols = summarised(c.rows, c.cols, spans_a, spans_b)
+        while True:
+            meets = [_meet(rows, d.rows) or _meet(cols, d.cols) for d in done]
+            if not any(meets) and (rows, cols) == (c.rows, c.cols):
+                break
+            meeting = [d for d, m in zip(done, meets, strict=True) if m]
+            done = [d for d, m in zip(done, meets, strict=True) if not m]
+            rows = (min([rows[0]] + [d.rows[0] for d in meeting]), max([rows[1]] + [d.rows[1] for d in meeting]))
+            cols = (min([cols[0]] + [d.cols[0] for d in meeting]), max([cols[1]] + [d.cols[1] for d in meeting]))
+            seeds = np.unique(np.concatenate([c.seeds] + [d.seeds for d in meeting]), axis=0)
+            similarity, _, words = whole(*rows, *cols)
+            c = Cluster(rows, cols, seeds, similarity, words)
+        done.append(c)
+    return sorted(done, key=lambda c: (c.rows, c.cols))
 
 
 def _meet(x: tuple[int, int], y: tuple[int, int]) -> bool:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import ConfigError, Detector, DetectorConfig, Verdict
+from dedup import ConfigError, Detector, DetectorConfig, Verdict, align
 from dedup._align import sentence_spans, sentence_starts, stop_spans
 from dedup._passages import PARTIAL, WHOLE_TEXT, cluster_seeds, reused, rules_for
 from dedup._tokenize import tokenize
@@ -123,6 +123,23 @@ def test_the_html_report_shows_a_partial_pair_with_its_passage_on_both_sides(see
     assert ".partial {" in page  # the verdict's badge has a colour
     assert page.count('<mark class="c0" data-passage="1"') == 2
     assert "aligned sentences" in page
+
+
+def test_a_brief_of_a_story_is_aligned_with_the_whole_story(seeds):
+    """A summary condenses its whole source: the passage's story side is all of the story,
+    not the stretch between the brief's first and last matches."""
+    story = seeds["001"]
+    spans = stop_spans(story, join_wrapped=True)
+    body = [k for k, (a, b) in enumerate(spans.tolist()) if len(story[a:b].split()) >= 12]
+    picked = [body[len(body) // 5], body[len(body) // 2], body[4 * len(body) // 5]]
+    brief = " ".join(story[spans[k, 0] : spans[k, 1]] for k in picked)
+    [passage] = align(brief, story)
+    assert (passage.a_start, passage.a_end) == (0, len(brief))
+    assert (passage.b_start, passage.b_end) == (spans[0, 0], spans[-1, 1])
+    assert {s.b_start for s in passage.sentences} >= {int(spans[k, 0]) for k in picked}
+    # Without partial reuse's rules, the same passage spans only the brief's matches.
+    [narrow] = align(brief, story, partial_reuse=False)
+    assert spans[0, 0] < narrow.b_start and narrow.b_end < spans[-1, 1]
 
 
 def test_with_partial_rules_a_passage_retold_in_shuffled_order_stays_whole():
