@@ -361,35 +361,31 @@ def summarised(
 
 def widened(clusters: list[Cluster], spans_a: I64, spans_b: I64, whole: Whole) -> list[Cluster]:
     """``clusters`` with the side of a summarised text widened to all of it (:func:`summarised`),
-    and passages that then meet in either text joined, so that none overlap.
+    unless it would then meet another passage: a text that holds other reuse besides the
+    summary is left as found, so that no two passages overlap.
 
     Examples
     --------
     A brief of two sentences and a story of four; the brief's first sentence matches two of
-    the story's, the second its last:
+    the story's:
 
     >>> brief, story = np.array([[0, 30], [31, 60]]), np.array([[0, 100], [101, 200], [201, 300], [301, 400]])
-    >>> first = Cluster((0, 0), (1, 2), np.array([[0, 1], [0, 2]]), 0.6, 9)
-    >>> second = Cluster((1, 1), (3, 3), np.array([[1, 3]]), 0.5, 8)
-    >>> [(c.rows, c.cols) for c in widened([first, second], brief, story, lambda *_: (0.4, 3.0, 17))]
-    [((0, 1), (0, 3))]
+    >>> summary = Cluster((0, 0), (1, 2), np.array([[0, 1], [0, 2]]), 0.6, 9)
+    >>> [(c.rows, c.cols) for c in widened([summary], brief, story, lambda *_: (0.4, 3.0, 17))]
+    [((0, 0), (0, 3))]
+    >>> other = Cluster((1, 1), (3, 3), np.array([[1, 3]]), 0.5, 8)
+    >>> [(c.rows, c.cols) for c in widened([summary, other], brief, story, lambda *_: (0.4, 3.0, 17))]
+    [((0, 0), (1, 2)), ((1, 1), (3, 3))]
     """
-    done: list[Cluster] = []
+    result = []
     for c in clusters:
         rows, cols = summarised(c.rows, c.cols, spans_a, spans_b)
-        while True:
-            meets = [_meet(rows, d.rows) or _meet(cols, d.cols) for d in done]
-            if not any(meets) and (rows, cols) == (c.rows, c.cols):
-                break
-            meeting = [d for d, m in zip(done, meets, strict=True) if m]
-            done = [d for d, m in zip(done, meets, strict=True) if not m]
-            rows = (min([rows[0]] + [d.rows[0] for d in meeting]), max([rows[1]] + [d.rows[1] for d in meeting]))
-            cols = (min([cols[0]] + [d.cols[0] for d in meeting]), max([cols[1]] + [d.cols[1] for d in meeting]))
-            seeds = np.unique(np.concatenate([c.seeds] + [d.seeds for d in meeting]), axis=0)
+        alone = not any(_meet(rows, d.rows) or _meet(cols, d.cols) for d in clusters if d is not c)
+        if (rows, cols) != (c.rows, c.cols) and alone:
             similarity, _, words = whole(*rows, *cols)
-            c = Cluster(rows, cols, seeds, similarity, words)
-        done.append(c)
-    return sorted(done, key=lambda c: (c.rows, c.cols))
+            c = Cluster(rows, cols, c.seeds, similarity, words)
+        result.append(c)
+    return result
 
 
 def _meet(x: tuple[int, int], y: tuple[int, int]) -> bool:
