@@ -200,41 +200,34 @@ def merge_rows(a, b, out):  # type: ignore[no-untyped-def]
 
 
 @_kernel
+def _gallop(haystack, mask, value, place, through):  # type: ignore[no-untyped-def]
+    # The first place from ``place`` whose key (under mask) is not below value, or with
+    # ``through`` above it: steps of 1, 2, 4, ... from place, then a binary search.
+    n = len(haystack)
+    below = place - 1  # haystack[below] comes before the place sought (or is before the start)
+    above = place
+    step = 1
+    while above < n and ((haystack[above] & mask) <= value if through else (haystack[above] & mask) < value):
+        below = above
+        above = place + step
+        step *= 2
+    above = min(above, n)
+    while above - below > 1:
+        middle = (below + above) >> 1
+        if (haystack[middle] & mask) <= value if through else (haystack[middle] & mask) < value:
+            below = middle
+        else:
+            above = middle
+    return above
+
+
+@_kernel
 def sorted_spans(haystack, needles, mask, lo, hi):  # type: ignore[no-untyped-def]
     # Where each sorted needle's keys (under mask) start and end among the sorted haystack's.
     # The start gallops from the previous needle's start, the end from the start: a needle
     # costs the logarithm of the gap to its place and of its keys' count, not of the array.
-    n = len(haystack)
     place = 0
     for k in range(len(needles)):
-        value = needles[k]
-        below = place - 1  # haystack[below] is under value (or before the start)
-        above = place
-        step = 1
-        while above < n and (haystack[above] & mask) < value:
-            below = above
-            above = place + step
-            step *= 2
-        above = min(above, n)
-        while above - below > 1:
-            middle = (below + above) >> 1
-            if (haystack[middle] & mask) < value:
-                below = middle
-            else:
-                above = middle
-        lo[k] = above
-        place = above
-        below = place - 1
-        step = 1
-        while above < n and (haystack[above] & mask) == value:
-            below = above
-            above = place + step
-            step *= 2
-        above = min(above, n)
-        while above - below > 1:
-            middle = (below + above) >> 1
-            if (haystack[middle] & mask) == value:
-                below = middle
-            else:
-                above = middle
-        hi[k] = above
+        place = _gallop(haystack, mask, needles[k], place, False)
+        lo[k] = place
+        hi[k] = _gallop(haystack, mask, needles[k], place, True)
