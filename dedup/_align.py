@@ -25,7 +25,7 @@ from scipy import sparse
 from ._arrays import doc_index, span_positions
 from ._config import AUTO
 from ._language import code_of, is_stopword, languages_of, with_codes
-from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, reused, rules_for, widened, words_needed
+from ._passages import GAP, WHOLE_TEXT, Cluster, Rules, Whole, reused, rules_for, widened, words_needed
 from ._rarity import idf
 from ._tokenize import CHROME, SENTENCE_START, WRAPPED, Tokens, tokenize
 from ._types import F64, I64, U8, U32, Bools
@@ -274,6 +274,10 @@ class SentenceWords:
         total = float(a_weights.sum() + b_weights.sum())
         return (2 * shared / total if total > 0 else 0.0), shared, int(both.sum())
 
+    def whole(self, i: int, j: int) -> Whole:
+        """:meth:`overlap` of documents ``i`` and ``j`` as ``_passages.Whole``: by sentence numbers."""
+        return lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1))
+
     def passages(
         self,
         i: int,
@@ -297,7 +301,7 @@ class SentenceWords:
         return reused(
             seeds,
             similarity[seed],
-            lambda r0, r1, c0, c1: self.overlap(i, j, (r0, r1), (c0, c1)),
+            self.whole(i, j),
             gap,
             strong=rules.strong,
             minimum_words=words_needed(shorter, rules.minimum_words),
@@ -448,8 +452,7 @@ class Sentences:
         found = []
         clusters = self.words.passages(i, j, minimum, self.gap, similar, self.rules)
         if self.rules.summaries:
-            whole = lambda r0, r1, c0, c1: self.words.overlap(i, j, (r0, r1), (c0, c1))  # noqa: E731
-            clusters = widened(clusters, self.spans[i], self.spans[j], whole)
+            clusters = widened(clusters, self.spans[i], self.spans[j], self.words.whole(i, j))
         for c in clusters:
             sentences = tuple(
                 Passage(spans_a[r][0], spans_a[r][1], spans_b[k][0], spans_b[k][1], of_cell[(r, k)])

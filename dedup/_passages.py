@@ -93,7 +93,7 @@ class Rules:
         whose similarity reaches this (0: never; see :func:`grown`).
     summaries : bool
         The report widens a passage that summarises the other text to the whole of that
-        text (:func:`summarised`).
+        text (:func:`widened`).
     """
 
     strong: float = STRONG
