@@ -307,6 +307,7 @@ class SentenceWords:
             minimum_words=words_needed(shorter, rules.minimum_words),
             slack=rules.slack,
             edges=_edges(rows, cols, similarity, words, rules.grow) if rules.grow else None,
+            sizes=(int(self.first[i + 1] - self.first[i]), int(self.first[j + 1] - self.first[j])),
         )
 
 

@@ -90,7 +90,8 @@ class Rules:
         their passages (``_verbatim``; 0: never).
     grow : float
         A passage grows, a sentence at a time, by the sentence pair just before or after it
-        whose similarity reaches this (0: never; see :func:`grown`).
+        whose similarity reaches this, or by a neighbouring sentence that leaves its sides as
+        wholes no less similar (0: never; see :func:`grown`).
     summaries : bool
         The report widens a passage that summarises the other text to the whole of that
         text (:func:`widened`).
@@ -244,6 +245,7 @@ def reused(
     minimum_words: int = MIN_WORDS,
     slack: int = 0,
     edges: set[tuple[int, int]] | None = None,
+    sizes: tuple[int, int] = (0, 0),
 ) -> list[Cluster]:
     """The reused passages of two texts from their seeds.
 
@@ -262,6 +264,8 @@ def reused(
         See :class:`Rules`.
     edges : set, optional
         Sentence pairs ``(row, col)`` by which a passage may grow (see :func:`grown`).
+    sizes : tuple of int
+        The number of sentences of each text, within which a passage grows.
 
     Returns
     -------
@@ -288,8 +292,8 @@ def reused(
     for _, c in found:
         if not any(_meet(c.rows, k.rows) or _meet(c.cols, k.cols) for k in kept):
             kept.append(c)
-    if edges:
-        kept = grown(kept, edges, whole)
+    if edges is not None:
+        kept = grown(kept, edges, whole, sizes, strong)
     return sorted(kept, key=lambda c: (c.rows, c.cols))
 
 
@@ -298,27 +302,49 @@ def reused(
 _STEPS = ((1, 1), (1, 0), (0, 1))
 
 
-def grown(kept: list[Cluster], edges: set[tuple[int, int]], whole: Whole) -> list[Cluster]:
-    """``kept`` with each passage grown before its first and after its last sentences by the
-    neighbouring sentence pairs in ``edges`` (an obfuscated passage's edges, whose words were
-    replaced more than seeds allow), without meeting another passage.
+def grown(
+    kept: list[Cluster], edges: set[tuple[int, int]], whole: Whole, sizes: tuple[int, int], strong: float = STRONG
+) -> list[Cluster]:
+    """``kept`` with each passage grown before its first and after its last sentences, without
+    meeting another passage, by the neighbouring sentence pairs in ``edges`` (an obfuscated
+    passage's edges, whose words were replaced more than seeds allow), or by a neighbouring
+    sentence of one text that leaves the passage's sides as wholes no less similar, and at
+    least ``strong``: the rest of a sentence of one text that the other text holds as one
+    sentence, or its lines as several.
 
     Examples
     --------
     >>> c = Cluster((5, 6), (5, 6), np.array([[5, 5], [6, 6]]), 0.8, 8)
-    >>> [(g.rows, g.cols) for g in grown([c], {(4, 4), (3, 4), (7, 8)}, lambda *_: (0.7, 4.2, 9))]
+    >>> def whole(r0, r1, c0, c1):  # less similar as a passage grows
+    ...     return 1.0 - 0.05 * (r1 - r0 + c1 - c0), 4.2, 9
+    >>> [(g.rows, g.cols) for g in grown([c], {(4, 4), (3, 4), (7, 8)}, whole, (20, 20))]
     [((3, 6), (4, 6))]
+
+    Sentences 4 and 7 of the second text are pieces of sentences of the first:
+
+    >>> def whole(r0, r1, c0, c1):
+    ...     return 0.9 - 0.1 * (r1 - r0) - 0.1 * (max(0, 4 - c0) + max(0, c1 - 7)), 4.2, 9
+    >>> [(g.rows, g.cols) for g in grown([c], set(), whole, (20, 20))]
+    [((5, 6), (4, 7))]
     """
     result = []
     for n, c in enumerate(kept):
         others = kept[:n] + kept[n + 1 :]
-        ends = [list(c.rows), list(c.cols)]
+        ends, similarity = [list(c.rows), list(c.cols)], c.similarity
         for side, step in ((0, -1), (1, 1)):
             while True:
                 for dr, dc in _STEPS:
                     r, k = ends[0][side] + step * dr, ends[1][side] + step * dc
-                    if (r, k) in edges and not any(_meet((r, r), o.rows) or _meet((k, k), o.cols) for o in others):
-                        ends[0][side], ends[1][side] = r, k
+                    if not (0 <= r < sizes[0] and 0 <= k < sizes[1]):
+                        continue
+                    if any(_meet((r, r), o.rows) or _meet((k, k), o.cols) for o in others):
+                        continue
+                    rows, cols = (min(r, ends[0][0]), max(r, ends[0][1])), (min(k, ends[1][0]), max(k, ends[1][1]))
+                    if (r, k) not in edges and dr == dc:
+                        continue  # a sentence of each text: not the rest of one sentence
+                    closer = whole(*rows, *cols)[0]
+                    if (r, k) in edges or closer >= max(similarity, strong):
+                        ends, similarity = [list(rows), list(cols)], closer
                         break
                 else:
                     break

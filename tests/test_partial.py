@@ -142,6 +142,30 @@ def test_a_brief_of_a_story_is_aligned_with_the_whole_story(seeds):
     assert spans[0, 0] < narrow.b_start and narrow.b_end < spans[-1, 1]
 
 
+def test_a_sentence_that_runs_several_lines_of_its_source_together_is_aligned_with_all_of_them():
+    """Each source line shares too few words with the long sentence to align on its own,
+    but together they are what it retells."""
+    source = (
+        "Mangrove wardens in the delta\n"
+        "The programme pays village wardens who patrol the mangrove forests of the delta against illegal"
+        " logging and report every clearing to the district office.\n"
+        "Each warden is given a boat, a radio, boots and two uniforms by the ministry.\n"
+        "Cooperatives earn a share of carbon income when replanted belts survive three monsoons.\n"
+        "Satellite maps of forest cover are published yearly for every village and parish.\n"
+        "Universities in the capital train the wardens during a fortnight of courses every spring before the rains."
+    )
+    retold = (
+        "Mangrove wardens in the delta. The programme pays village wardens who patrol the mangrove forests of"
+        " the delta against illegal logging and report clearing to the district office, each warden gets a boat"
+        " and a radio, cooperatives earn carbon income, satellite maps are published yearly and universities"
+        " train the wardens."
+    )
+    story = f"The old harbour was rebuilt after a storm destroyed the piers. {retold} The customs house is a museum."
+    [passage] = align(story, source)
+    assert story[passage.a_start : passage.a_end] == retold
+    assert (passage.b_start, passage.b_end) == (0, len(source))
+
+
 def test_with_partial_rules_a_passage_retold_in_shuffled_order_stays_whole():
     seeds = np.array([[10, 3], [11, 5], [12, 4], [13, 2]])
     similarity = np.array([0.7, 0.9, 0.6, 0.8])
