@@ -308,9 +308,9 @@ def grown(
     """``kept`` with each passage grown before its first and after its last sentences, without
     meeting another passage, by the neighbouring sentence pairs in ``edges`` (an obfuscated
     passage's edges, whose words were replaced more than seeds allow), or by a neighbouring
-    sentence of one text that leaves the passage's sides as wholes no less similar, and at
-    least ``strong``: the rest of a sentence of one text that the other text holds as one
-    sentence, or its lines as several.
+    sentence of one text that adds shared words and leaves the two sides as wholes no less
+    similar, and at least ``strong``: the rest of a sentence of one text that the other text
+    holds as one sentence, or its lines as several.
 
     Examples
     --------
@@ -323,14 +323,14 @@ def grown(
     Sentences 4 and 7 of the second text are pieces of sentences of the first:
 
     >>> def whole(r0, r1, c0, c1):
-    ...     return 0.9 - 0.1 * (r1 - r0) - 0.1 * (max(0, 4 - c0) + max(0, c1 - 7)), 4.2, 9
+    ...     return 0.9 - 0.1 * (r1 - r0) - 0.1 * (max(0, 4 - c0) + max(0, c1 - 7)), 4.2, 7 + c1 - c0
     >>> [(g.rows, g.cols) for g in grown([c], set(), whole, (20, 20))]
     [((5, 6), (4, 7))]
     """
     result = []
     for n, c in enumerate(kept):
         others = kept[:n] + kept[n + 1 :]
-        ends, similarity = [list(c.rows), list(c.cols)], c.similarity
+        ends, similarity, words = [list(c.rows), list(c.cols)], c.similarity, c.words
         for side, step in ((0, -1), (1, 1)):
             while True:
                 for dr, dc in _STEPS:
@@ -342,9 +342,9 @@ def grown(
                     rows, cols = (min(r, ends[0][0]), max(r, ends[0][1])), (min(k, ends[1][0]), max(k, ends[1][1]))
                     if (r, k) not in edges and dr == dc:
                         continue  # a sentence of each text: not the rest of one sentence
-                    closer = whole(*rows, *cols)[0]
-                    if (r, k) in edges or closer >= max(similarity, strong):
-                        ends, similarity = [list(rows), list(cols)], closer
+                    closer, _, more = whole(*rows, *cols)
+                    if (r, k) in edges or (closer >= max(similarity, strong) and more > words):
+                        ends, similarity, words = [list(rows), list(cols)], closer, more
                         break
                 else:
                     break
