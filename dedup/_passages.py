@@ -90,8 +90,8 @@ class Rules:
         their passages (``_verbatim``; 0: never).
     grow : float
         A passage grows, a sentence at a time, by the sentence pair just before or after it
-        whose similarity reaches this, or by a neighbouring sentence that leaves its sides as
-        wholes no less similar (0: never; see :func:`grown`).
+        whose similarity reaches this, or by a neighbouring sentence of one text that adds
+        shared words and leaves its sides as wholes no less similar (0: never; see :func:`grown`).
     summaries : bool
         The report widens a passage that summarises the other text to the whole of that
         text (:func:`widened`).
@@ -265,7 +265,7 @@ def reused(
     edges : set, optional
         Sentence pairs ``(row, col)`` by which a passage may grow (see :func:`grown`).
     sizes : tuple of int
-        The number of sentences of each text, within which a passage grows.
+        The number of sentences of each text, within which a passage grows (needed with ``edges``).
 
     Returns
     -------
@@ -339,18 +339,18 @@ def grown(
                         continue
                     if any(_meet((r, r), o.rows) or _meet((k, k), o.cols) for o in others):
                         continue
-                    rows, cols = (min(r, ends[0][0]), max(r, ends[0][1])), (min(k, ends[1][0]), max(k, ends[1][1]))
-                    if (r, k) not in edges and dr == dc:
+                    edge = (r, k) in edges
+                    if not edge and dr == dc:
                         continue  # a sentence of each text: not the rest of one sentence
+                    rows, cols = (min(r, ends[0][0]), max(r, ends[0][1])), (min(k, ends[1][0]), max(k, ends[1][1]))
                     closer, _, more = whole(*rows, *cols)
-                    if (r, k) in edges or (closer >= max(similarity, strong) and more > words):
+                    if edge or (closer >= max(similarity, strong) and more > words):
                         ends, similarity, words = [list(rows), list(cols)], closer, more
                         break
                 else:
                     break
         rows, cols = (ends[0][0], ends[0][1]), (ends[1][0], ends[1][1])
         if (rows, cols) != (c.rows, c.cols):
-            similarity, _, words = whole(*rows, *cols)
             c = Cluster(rows, cols, c.seeds, similarity, words)
         result.append(c)
     return result
