@@ -18,11 +18,12 @@ found as the best PAN text-alignment systems find it (Sanchez-Perez et al. 2014)
   similarity is below ``strong``), passages whose two sides are not similar as wholes or
   share fewer than ``minimum_words`` content words (fewer in short texts), and of passages that overlap in
   either text keeps the heavier;
-- **growing** (with ``Rules.grow``) adds to a passage the neighbouring sentence pairs of a
-  lower similarity, one at a time, at both ends;
-- **summaries** (with ``Rules.summaries``, in reports): a passage whose one side is much
-  longer than the other and much of its text is a summary of that text, and that side
-  becomes the whole text (:func:`widened`).
+- **growing** (with ``Rules.grow``) adds to a passage, one at a time at both ends, the
+  neighbouring sentence pairs of a lower similarity, and the neighbouring sentences of one
+  text that add shared words without making the passage less similar (:func:`grown`);
+- **summaries** (with ``Rules.summaries``, in reports): where one side of a passage is much
+  longer than the other and much of its text, the shorter side summarises that text, and
+  the longer side becomes the whole text (:func:`widened`).
 
 Copied text is found more exactly by its verbatim runs (``_verbatim``), which replace
 these passages where a pair has them (``_align.Sentences.align``).
